@@ -1,0 +1,1 @@
+package org.vaelab; public class Main { public static void main(String[] a){ System.out.println("hi"); } }

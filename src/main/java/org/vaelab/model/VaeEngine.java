@@ -1,0 +1,42 @@
+package org.vaelab.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.vaelab.weighting.Progress;
+import org.vaelab.weighting.Weighting;
+
+/**
+ * Computes one VAE and trains it. Experiments and the trainer see only this interface, so a faster
+ * engine can replace an existing one without touching them.
+ *
+ * <p>Arrays are row-major, one example per row: {@code x} is B × D with values in [0, 1], {@code eps}
+ * is B × d standard-normal noise supplied by the caller (so that every scheme can share one noise
+ * stream), {@code z = μ + exp(½·logvar) ⊙ eps}. Implementations are not thread-safe.
+ */
+public interface VaeEngine extends AutoCloseable {
+
+    VaeArchitecture architecture();
+
+    /**
+     * One optimiser step: forward pass on the batch, then {@code weighting.weights(progress, stats)}
+     * chooses the loss coefficients, then backward pass and parameter update.
+     */
+    StepResult step(INDArray x, INDArray eps, Weighting weighting, Progress progress);
+
+    /** Posterior parameters for a batch of examples (no parameter change). */
+    Posterior encode(INDArray x);
+
+    /**
+     * Per-example reconstruction term −log p(x|z) in nats for given latents (B × d); no parameter change.
+     */
+    double[] reconstructionNll(INDArray x, INDArray z);
+
+    /** Decoder mean (sigmoid of the logits), B × D, for latents z (B × d). */
+    INDArray decode(INDArray z);
+
+    /** Number of trainable scalars. */
+    long parameterCount();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,33 @@
+package org.vaelab.weighting;
+
+import org.vaelab.model.BatchStats;
+
+/**
+ * How the KL term is weighted against reconstruction at each step.
+ *
+ * <p>Lifecycle: the trainer calls {@link #reset()} once before a run, then, for every step, runs the
+ * forward pass and calls {@link #weights(Progress, BatchStats)} with that batch's measured Rec and KL; the
+ * engine then differentiates the loss with the returned coefficients. Schedules (immutable records) read
+ * only {@link Progress}; controllers (GECO, ControlVAE) also read the batch and keep explicit state, which
+ * {@link #reset()} clears and {@link #copy()} does not share.
+ *
+ * <p>Implementations are Java records so that their configuration serialises (to provenance JSON and the
+ * config hash) field by field.
+ */
+public interface Weighting {
+
+    /** Short label for tables and legends, e.g. {@code β=4} or {@code mean w=0.1}. */
+    String label();
+
+    /** The loss coefficients for this step. */
+    LossWeights weights(Progress progress, BatchStats batch);
+
+    /** Clears controller state. Schedules have none. */
+    default void reset() {
+    }
+
+    /** An equal configuration with fresh state; schedules may return themselves. */
+    default Weighting copy() {
+        return this;
+    }
+}
