@@ -1,1 +1,114 @@
-package org.vaelab; public class Main { public static void main(String[] a){ System.out.println("hi"); } }
+package org.vaelab;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.vaelab.experiment.Experiment;
+import org.vaelab.experiment.ExperimentRegistry;
+import org.vaelab.experiment.ExperimentRunner;
+import org.vaelab.experiment.Overrides;
+import org.vaelab.train.Trainer;
+
+/**
+ * Command-line entry: {@code mvn -q exec:java -Dexperiment=NAME [-Dseeds=3 -Depochs=5 ...]}.
+ *
+ * <p>ND4J needs {@code OMP_NUM_THREADS=1} (or a passive OpenMP wait policy) in its environment <em>before the JVM
+ * starts</em>: with the defaults its OpenMP threads spin while OpenBLAS needs the cores, and everything runs about
+ * 2.3× slower (ND4J-NOTES.md). A JVM cannot change its own environment, and {@code exec:java} runs inside Maven's
+ * JVM, so when the setting is missing this launcher starts one child JVM with the right environment and the same
+ * classpath and options, and exits with its exit code. A user never has to export anything.
+ */
+public final class Main {
+
+    /** Exit codes: 0 success, 2 bad command line, 3 missing or corrupt data, 1 anything else. */
+    static final int BAD_USAGE = 2;
+    static final int BAD_DATA = 3;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null) {
+            System.exit(relaunch());
+        }
+        boolean verbose = Boolean.getBoolean("vaelab.verbose");
+        // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.exit(run(System.getProperty("experiment", "")));
+    }
+
+    static int run(String name) {
+        ExperimentRegistry registry = ExperimentRegistry.standard();
+        if (name.isBlank() || name.equals("list")) {
+            System.out.println("vaelab experiments (run one with: mvn -q exec:java -Dexperiment=NAME):");
+            System.out.println(registry.listing());
+            System.out.println("Overrides for every experiment: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
+            return name.isBlank() ? BAD_USAGE : 0;
+        }
+        Experiment experiment;
+        Overrides overrides;
+        try {
+            experiment = registry.get(name);
+            overrides = Overrides.from(System.getProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println("vaelab: " + e.getMessage());
+            return BAD_USAGE;
+        }
+        try {
+            new ExperimentRunner(System.out, new Trainer()).run(experiment, overrides);
+            return 0;
+        } catch (org.vaelab.data.DataException e) {
+            System.err.println("vaelab: " + e.getMessage());
+            return BAD_DATA;
+        } catch (IllegalArgumentException e) {
+            System.err.println("vaelab: " + e.getMessage());
+            return BAD_USAGE;
+        } catch (IOException e) {
+            System.err.println("vaelab: could not write results: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Starts this class again in a child JVM whose environment has the thread settings ND4J needs. */
+    private static int relaunch() throws IOException, InterruptedException, URISyntaxException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + System.getProperty("vaelab.xmx", "2g"));
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (forwarded(key)) cmd.add("-D" + key + "=" + System.getProperty(key));
+        }
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add(Main.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        Map<String, String> env = pb.environment();
+        env.put("OMP_NUM_THREADS", "1");
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        env.put("VAELAB_CHILD", "1");
+        Process p = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+        return p.waitFor();
+    }
+
+    private static boolean forwarded(String key) {
+        return key.equals("experiment") || Overrides.KEYS.contains(key) || key.startsWith("vaelab.")
+                || key.startsWith("org.slf4j.") || key.startsWith("org.bytedeco.");
+    }
+
+    /** The classpath this class was loaded with: exec:java's class loader URLs, or java.class.path. */
+    private static String classpath() throws URISyntaxException {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl instanceof URLClassLoader u && u.getURLs().length > 0) {
+            List<String> parts = new ArrayList<>();
+            for (URL url : u.getURLs()) parts.add(Path.of(url.toURI()).toString());
+            return String.join(File.pathSeparator, parts);
+        }
+        return System.getProperty("java.class.path");
+    }
+}

@@ -1,0 +1,124 @@
+package org.vaelab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.vaelab.train.RunConfig;
+
+/**
+ * Command-line overrides that work for every experiment, read from system properties
+ * ({@code mvn exec:java -Dexperiment=quickstart -Dseeds=3 -Depochs=5}):
+ * <ul>
+ *   <li>{@code seeds}: seeds per arm (1, 2, …, n)</li>
+ *   <li>{@code epochs}, {@code batch}, {@code lr}: optimisation settings of every arm</li>
+ *   <li>{@code trainLimit}, {@code testLimit}: use only the first n training / test images</li>
+ *   <li>{@code fresh}: retrain runs that already finished with the same config</li>
+ *   <li>{@code vaelab.reports}: where reports go (default {@code reports})</li>
+ * </ul>
+ * A bad value fails at once with a message naming the property, the value and what is allowed.
+ *
+ * @param seeds      seeds per arm, or null to keep the experiment's
+ * @param epochs     or null
+ * @param batch      or null
+ * @param lr         or null
+ * @param trainLimit or null
+ * @param testLimit  or null
+ * @param fresh      retrain finished runs
+ * @param reportsDir root folder of reports
+ */
+public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
+                        Integer testLimit, boolean fresh, String reportsDir) {
+
+    /** The property names this class reads, for help text. */
+    public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh", "vaelab.reports");
+
+    public static Overrides none() {
+        return new Overrides(null, null, null, null, null, null, false, "reports");
+    }
+
+    public static Overrides from(Properties p) {
+        return new Overrides(
+                positiveInt(p, "seeds"), positiveInt(p, "epochs"), positiveInt(p, "batch"), rate(p, "lr"),
+                nonNegativeInt(p, "trainLimit"), nonNegativeInt(p, "testLimit"), bool(p, "fresh"),
+                p.getProperty("vaelab.reports", "reports"));
+    }
+
+    /** The runs of an experiment: every arm × seed, with these overrides applied. */
+    public List<RunConfig> runs(Experiment e) {
+        int n = seeds != null ? seeds : e.seeds();
+        List<RunConfig> runs = new ArrayList<>();
+        for (Arm arm : e.arms()) {
+            for (int s = 1; s <= n; s++) {
+                RunConfig c = arm.run(e.name(), s);
+                var t = c.train();
+                if (epochs != null) t = t.withEpochs(epochs);
+                if (batch != null) t = t.withBatchSize(batch);
+                if (lr != null) t = t.withLearningRate(lr);
+                c = c.withTrain(t);
+                if (trainLimit != null || testLimit != null)
+                    c = c.withData(c.data().withLimits(trainLimit != null ? trainLimit : c.data().trainLimit(),
+                            testLimit != null ? testLimit : c.data().testLimit()));
+                runs.add(c);
+            }
+        }
+        return runs;
+    }
+
+    /** The overrides in force, as {@code -Dkey=value} words, for the report's "how to reproduce" line. */
+    public String asFlags() {
+        StringBuilder sb = new StringBuilder();
+        if (seeds != null) sb.append(" -Dseeds=").append(seeds);
+        if (epochs != null) sb.append(" -Depochs=").append(epochs);
+        if (batch != null) sb.append(" -Dbatch=").append(batch);
+        if (lr != null) sb.append(" -Dlr=").append(lr);
+        if (trainLimit != null) sb.append(" -DtrainLimit=").append(trainLimit);
+        if (testLimit != null) sb.append(" -DtestLimit=").append(testLimit);
+        return sb.toString();
+    }
+
+    private static Integer positiveInt(Properties p, String key) {
+        Integer v = integer(p, key);
+        if (v != null && v < 1) throw bad(key, p.getProperty(key), "a whole number ≥ 1");
+        return v;
+    }
+
+    private static Integer nonNegativeInt(Properties p, String key) {
+        Integer v = integer(p, key);
+        if (v != null && v < 0) throw bad(key, p.getProperty(key), "a whole number ≥ 0 (0 = all)");
+        return v;
+    }
+
+    private static Integer integer(Properties p, String key) {
+        String s = p.getProperty(key);
+        if (s == null) return null;
+        try {
+            return Integer.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            throw bad(key, s, "a whole number");
+        }
+    }
+
+    private static Double rate(Properties p, String key) {
+        String s = p.getProperty(key);
+        if (s == null) return null;
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (!(v > 0 && v <= 1)) throw bad(key, s, "a number in (0, 1], e.g. 1e-3");
+            return v;
+        } catch (NumberFormatException e) {
+            throw bad(key, s, "a number in (0, 1], e.g. 1e-3");
+        }
+    }
+
+    private static boolean bool(Properties p, String key) {
+        String s = p.getProperty(key);
+        if (s == null) return false;
+        if (s.isEmpty() || s.equalsIgnoreCase("true")) return true;
+        if (s.equalsIgnoreCase("false")) return false;
+        throw bad(key, s, "true or false");
+    }
+
+    private static IllegalArgumentException bad(String key, String value, String allowed) {
+        return new IllegalArgumentException("-D" + key + "=" + value + " is not valid: expected " + allowed);
+    }
+}

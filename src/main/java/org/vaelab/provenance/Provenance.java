@@ -1,0 +1,26 @@
+package org.vaelab.provenance;
+
+import java.util.Map;
+
+/**
+ * Where a run's numbers came from: enough to recompute them, or to tell why they differ.
+ *
+ * @param runId          the run's directory name
+ * @param config         the full run configuration as a JSON-ready tree
+ * @param configSha256   SHA-256 of the canonical JSON of {@code config}
+ * @param seed           the run's root seed
+ * @param gitCommit      commit of the code that ran ({@code unknown} outside a git checkout)
+ * @param gitDirty       whether the work tree had uncommitted changes
+ * @param versions       Java, ND4J, vaelab and OS versions
+ * @param hardware       CPU model, cores, thread settings in force
+ * @param dataSha256     checksums of the train and test data files
+ * @param startTime      ISO-8601 UTC start of training
+ * @param endTime        ISO-8601 UTC end of evaluation
+ * @param trainSeconds   wall time of training
+ * @param evalSeconds    wall time of evaluation
+ */
+public record Provenance(String runId, Map<String, Object> config, String configSha256, long seed, String gitCommit,
+                         boolean gitDirty, Map<String, String> versions, Map<String, String> hardware,
+                         Map<String, String> dataSha256, String startTime, String endTime, double trainSeconds,
+                         double evalSeconds) {
+}

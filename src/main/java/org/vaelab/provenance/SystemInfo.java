@@ -1,0 +1,88 @@
+package org.vaelab.provenance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** Versions, hardware and code revision, captured once per process and recorded with every run. */
+public final class SystemInfo {
+
+    private SystemInfo() {
+    }
+
+    /** Java, ND4J, vaelab and OS versions. */
+    public static Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        v.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
+        v.put("vaelab", vaelabVersion());
+        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        return v;
+    }
+
+    /** CPU model, core count, maximum heap and the thread settings in force. */
+    public static Map<String, String> hardware() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("cpu", cpuModel());
+        h.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        h.put("maxHeapMiB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
+        h.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        h.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        return h;
+    }
+
+    /** {@code [commit, dirty]} of the checkout in the working directory; {@code unknown} without git. */
+    public static String[] git() {
+        String commit = run("git", "rev-parse", "HEAD");
+        if (commit == null || commit.isBlank()) return new String[] {"unknown", "false"};
+        String status = run("git", "status", "--porcelain", "--untracked-files=no");
+        return new String[] {commit.trim(), Boolean.toString(status != null && !status.isBlank())};
+    }
+
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String vaelabVersion() {
+        String v = SystemInfo.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    private static String mavenVersion(String group, String artifact) {
+        String res = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = SystemInfo.class.getClassLoader().getResourceAsStream(res)) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package org.vaelab.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.SeedAggregator;
+import org.vaelab.metrics.Summary;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.StepLog;
+
+/**
+ * Renders {@code reports/<experiment>/report.md} and its figures from finished run records. It reads immutable
+ * results only: it never trains or evaluates.
+ */
+public final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    /** Writes the report and its figures into {@code dir}; returns the report's path. */
+    public static Path write(Path dir, ReportSpec spec, List<RunRecord> runs) throws IOException {
+        Path figDir = dir.resolve("figures");
+        Map<String, List<RunRecord>> byArm = byArm(runs);
+        Map<String, List<RunRecord>> finished = new LinkedHashMap<>();
+        byArm.forEach((label, rs) -> {
+            List<RunRecord> ok = rs.stream().filter(r -> !r.failed()).toList();
+            if (!ok.isEmpty()) finished.put(label, ok);
+        });
+
+        List<String> figures = new ArrayList<>();
+        if (!finished.isEmpty()) {
+            figures.addAll(rel(dir, Figures.trainingCurves(spec.summary(), curves(finished, "rec"), curves(finished, "kl"),
+                    curves(finished, "beta"), figDir.resolve("training-curves"))));
+            List<RdPoint> points = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
+            for (var rs : finished.values())
+                for (RunRecord r : rs) {
+                    points.add(new RdPoint(r.config().label(), r.config().group(), r.metrics().get(MetricId.KL),
+                            r.metrics().get(MetricId.REC)));
+                    if (!r.config().group().isEmpty() && !groups.contains(r.config().group())) groups.add(r.config().group());
+                }
+            figures.addAll(rel(dir, Figures.rateDistortion("Rate–distortion plane (test set)", points, groups,
+                    figDir.resolve("rate-distortion"))));
+            figures.addAll(rel(dir, Figures.perDimensionKl("KL per latent dimension (test set, mean over seeds)",
+                    sortedKl(finished), figDir.resolve("kl-per-dimension"))));
+        }
+        String md = render(spec, runs, finished, figures);
+        Path report = dir.resolve("report.md");
+        AtomicFiles.writeString(report, md);
+        return report;
+    }
+
+    static String render(ReportSpec spec, List<RunRecord> runs, Map<String, List<RunRecord>> finished, List<String> figures) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(spec.name()).append(": ").append(spec.summary()).append("\n\n");
+        md.append(spec.question().strip()).append("\n\n");
+        md.append("## Setup\n\n").append(setup(runs)).append('\n');
+        md.append("## Results\n\n");
+        md.append("Test-set metrics in nats per image, mean ± half-width of the 95% t-interval over N seeds. ")
+                .append("ELBO = −(Rec + KL); Rec is the distortion D, KL the rate R (Alemi et al. 2018). ")
+                .append("β is the KL weight in force at the end of training, for the mean-reduction recipe its β_eff = w·D/d. ")
+                .append("Active units: dimensions whose posterior mean varies across test images with variance > 0.01 (Burda et al. 2016).\n\n");
+        md.append(table(finished));
+        List<RunRecord> failed = runs.stream().filter(RunRecord::failed).toList();
+        if (!failed.isEmpty()) {
+            md.append("\nRuns that did not finish (left out of the table):\n\n");
+            for (RunRecord r : failed) md.append("- `").append(r.runId()).append("`: ").append(r.failure()).append('\n');
+        }
+        md.append('\n');
+        for (String f : figures) {
+            if (!f.endsWith(".png")) continue;
+            md.append("![").append(caption(f)).append("](").append(f).append(")\n\n");
+        }
+        if (!figures.isEmpty())
+            md.append("Every figure is also saved as SVG beside the PNG (`figures/`), for papers.\n\n");
+        if (!spec.discussion().isBlank()) md.append("## What the numbers say\n\n").append(spec.discussion().strip()).append("\n\n");
+        md.append(provenance(runs));
+        md.append("## How to reproduce\n\n```\n").append(spec.command()).append("\n```\n\n")
+                .append("Finished runs are reused when their configuration is unchanged; add `-Dfresh=true` to retrain. ")
+                .append("Each run's folder under `runs/` holds `provenance.json`, `metrics.csv`, `steps.csv` and ")
+                .append("`posterior.csv.gz` (μ and log σ² of every test image), enough to recompute every latent metric.\n");
+        return md.toString();
+    }
+
+    private static String setup(List<RunRecord> runs) {
+        RunConfig c = runs.get(0).config();
+        long seeds = runs.stream().map(r -> r.config().seed()).distinct().count();
+        long arms = runs.stream().map(r -> r.config().label()).distinct().count();
+        var t = c.train();
+        StringBuilder sb = new StringBuilder();
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| data | `").append(c.data().dataset()).append("`, binarisation ").append(c.data().binarization().name().toLowerCase(Locale.ROOT));
+        if (c.data().trainLimit() > 0 || c.data().testLimit() > 0)
+            sb.append(" (limited to ").append(c.data().trainLimit()).append(" train / ").append(c.data().testLimit()).append(" test images)");
+        sb.append(" |\n");
+        sb.append("| model | MLP VAE ").append(c.model().describe()).append(" |\n");
+        sb.append("| training | Adam, learning rate ").append(t.learningRate()).append(", batch ").append(t.batchSize())
+                .append(", ").append(t.epochs()).append(" epochs |\n");
+        sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(" seeds = ").append(runs.size()).append(" runs; ")
+                .append("runs with the same seed share initialisation, data order and noise ε |\n");
+        sb.append("| evaluation | test set; Rec with one posterior sample per image, KL analytic |\n");
+        return sb.toString();
+    }
+
+    private static String table(Map<String, List<RunRecord>> finished) {
+        StringBuilder sb = new StringBuilder("| configuration | β | ELBO | Rec (D) | KL (R) | active units | train time (s) | N |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (var e : finished.entrySet()) {
+            Map<MetricId, Summary> s = SeedAggregator.summarize(e.getValue().stream().map(RunRecord::metrics).toList());
+            List<Map<MetricId, Double>> times = e.getValue().stream()
+                    .map(r -> Map.of(MetricId.model("train_seconds"), r.provenance().trainSeconds())).toList();
+            Summary time = SeedAggregator.summarize(times).get(MetricId.model("train_seconds"));
+            sb.append("| ").append(e.getKey()).append(" | ").append(finalBeta(e.getValue().get(0)))
+                    .append(" | ").append(s.get(MetricId.ELBO).format(2))
+                    .append(" | ").append(s.get(MetricId.REC).format(2))
+                    .append(" | ").append(s.get(MetricId.KL).format(2))
+                    .append(" | ").append(s.get(MetricId.ACTIVE_UNITS).format(1))
+                    .append(" | ").append(time.format(1))
+                    .append(" | ").append(e.getValue().size()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String finalBeta(RunRecord r) {
+        StepLog log = r.steps();
+        if (log == null || !log.weights().containsKey("beta") || log.size() == 0) return "–";
+        double[] b = log.weight("beta");
+        return String.format(Locale.ROOT, "%.3g", b[b.length - 1]);
+    }
+
+    private static String provenance(List<RunRecord> runs) {
+        var p = runs.get(0).provenance();
+        StringBuilder sb = new StringBuilder("## Provenance\n\n");
+        sb.append("- code: git commit `").append(p.gitCommit()).append('`').append(p.gitDirty() ? " (with uncommitted changes)" : "").append('\n');
+        p.versions().forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        p.hardware().forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        p.dataSha256().forEach((k, v) -> sb.append("- data ").append(k).append(" SHA-256: `").append(v).append("`\n"));
+        sb.append("\n| run | config SHA-256 | train (s) | eval (s) | finished |\n|---|---|---:|---:|---|\n");
+        for (RunRecord r : runs) {
+            var q = r.provenance();
+            sb.append("| `").append(r.runId()).append("` | `").append(q.configSha256(), 0, 12).append("…` | ")
+                    .append(String.format(Locale.ROOT, "%.1f", q.trainSeconds())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f", q.evalSeconds())).append(" | ")
+                    .append(q.endTime()).append(" |\n");
+        }
+        double total = runs.stream().mapToDouble(r -> r.provenance().trainSeconds() + r.provenance().evalSeconds()).sum();
+        sb.append(String.format(Locale.ROOT, "\nTotal training and evaluation time: %.0f s.\n\n", total));
+        return sb.toString();
+    }
+
+    private static Map<String, List<RunRecord>> byArm(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> m = new LinkedHashMap<>();
+        for (RunRecord r : runs) m.computeIfAbsent(r.config().label(), k -> new ArrayList<>()).add(r);
+        return m;
+    }
+
+    /** Per arm, the seed-mean of a step-log column ({@code rec}, {@code kl} or a weight such as {@code beta}). */
+    private static List<Series> curves(Map<String, List<RunRecord>> finished, String column) {
+        List<Series> out = new ArrayList<>();
+        for (var e : finished.entrySet()) {
+            List<double[]> cols = new ArrayList<>();
+            double[] x = null;
+            for (RunRecord r : e.getValue()) {
+                StepLog log = r.steps();
+                if (log == null) continue;
+                double[] c = switch (column) {
+                    case "rec" -> log.rec();
+                    case "kl" -> log.kl();
+                    default -> log.weights().containsKey(column) ? log.weight(column) : null;
+                };
+                if (c == null) continue;
+                cols.add(c);
+                x = log.stepsAsDouble();
+            }
+            if (cols.isEmpty()) continue;
+            int n = cols.stream().mapToInt(c -> c.length).min().orElse(0);
+            double[] mean = new double[n];
+            for (double[] c : cols) for (int i = 0; i < n; i++) mean[i] += c[i] / cols.size();
+            out.add(new Series(e.getKey(), Arrays.copyOf(x, n), mean));
+        }
+        return out;
+    }
+
+    /** Per arm, the per-dimension KL sorted descending within each run, then averaged over seeds. */
+    private static List<Series> sortedKl(Map<String, List<RunRecord>> finished) {
+        List<Series> out = new ArrayList<>();
+        for (var e : finished.entrySet()) {
+            double[] mean = null;
+            for (RunRecord r : e.getValue()) {
+                TreeMap<Integer, Double> dims = new TreeMap<>();
+                r.metrics().forEach((id, v) -> {
+                    if (id.target() instanceof org.vaelab.metrics.MetricTarget.Latent l && id.name().equals("kl")) dims.put(l.dim(), v);
+                });
+                double[] sorted = dims.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                for (int i = 0, j = sorted.length - 1; i < j; i++, j--) {
+                    double t = sorted[i];
+                    sorted[i] = sorted[j];
+                    sorted[j] = t;
+                }
+                if (mean == null) mean = new double[sorted.length];
+                for (int i = 0; i < sorted.length; i++) mean[i] += sorted[i] / e.getValue().size();
+            }
+            double[] x = new double[mean.length];
+            for (int i = 0; i < x.length; i++) x[i] = i + 1;
+            out.add(new Series(e.getKey(), x, mean));
+        }
+        return out;
+    }
+
+    private static List<String> rel(Path dir, List<Path> files) {
+        return files.stream().map(f -> dir.relativize(f).toString().replace('\\', '/')).toList();
+    }
+
+    private static String caption(String file) {
+        String name = Path.of(file).getFileName().toString().replace(".png", "");
+        if (name.startsWith("training-curves")) return "Training curves: " + name.substring("training-curves".length()).replace("-", " ").strip();
+        if (name.startsWith("rate-distortion")) return "Rate–distortion plane";
+        if (name.startsWith("kl-per-dimension")) return "KL per latent dimension";
+        return name;
+    }
+}

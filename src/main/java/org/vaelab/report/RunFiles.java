@@ -1,0 +1,185 @@
+package org.vaelab.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.model.Posterior;
+import org.vaelab.provenance.Json;
+import org.vaelab.provenance.Provenance;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.StepLog;
+
+/**
+ * The files of one run under {@code reports/<experiment>/runs/<run-id>/}:
+ * <ul>
+ *   <li>{@code provenance.json}: config, config SHA-256, seed, git commit, versions, hardware, data checksums, times;</li>
+ *   <li>{@code metrics.csv}: final test metrics, one {@code metric,value} row each (keys such as {@code model/elbo}, {@code z3/kl});</li>
+ *   <li>{@code steps.csv}: per step: step, epoch, every weight in force, batch Rec, batch KL;</li>
+ *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
+ *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
+ * </ul>
+ * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
+ * sweep never leaves a half-written run that a later one would take as finished.
+ */
+public final class RunFiles {
+
+    public static final String PROVENANCE = "provenance.json";
+    public static final String METRICS = "metrics.csv";
+    public static final String STEPS = "steps.csv";
+    public static final String POSTERIOR = "posterior.csv.gz";
+    public static final String FAILURE = "failure.txt";
+
+    private RunFiles() {
+    }
+
+    /** Writes a run atomically to {@code runsDir/<run-id>/}, replacing an older copy. */
+    public static Path write(Path runsDir, RunRecord run, Posterior posterior) throws IOException {
+        Files.createDirectories(runsDir);
+        Path target = runsDir.resolve(run.runId());
+        Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
+        try {
+            Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
+            if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
+            if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
+            if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
+            Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
+            if (Files.exists(target)) {
+                Path old = runsDir.resolve("." + run.runId() + ".old-" + System.nanoTime());
+                AtomicFiles.move(target, old);
+                deleteTree(old);
+            }
+            AtomicFiles.move(tmp, target);
+            return target;
+        } finally {
+            if (Files.exists(tmp)) deleteTree(tmp);
+        }
+    }
+
+    /**
+     * Reads back a finished run whose recorded config hash equals {@code config}'s; empty if there is none, it is
+     * incomplete, or it was made with another configuration (then it must be retrained).
+     */
+    public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config) {
+        Path dir = runsDir.resolve(config.runId());
+        Path prov = dir.resolve(PROVENANCE);
+        if (!Files.isRegularFile(prov)) return Optional.empty();
+        try {
+            Provenance p = Json.MAPPER.readValue(prov.toFile(), Provenance.class);
+            if (!Json.configSha256(config).equals(p.configSha256())) return Optional.empty();
+            String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
+            Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
+            StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;
+            return Optional.of(new RunRecord(config, p, metrics, steps, failure));
+        } catch (IOException | RuntimeException e) {
+            // Unreadable or from an older format: treat as absent, so the run is retrained.
+            return Optional.empty();
+        }
+    }
+
+    static String metricsCsv(Map<MetricId, Double> metrics) {
+        StringBuilder sb = new StringBuilder("metric,value\n");
+        metrics.forEach((id, v) -> sb.append(id.key()).append(',').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    static Map<MetricId, Double> readMetrics(Path file) throws IOException {
+        Map<MetricId, Double> m = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) continue;
+            int comma = line.lastIndexOf(',');
+            m.put(MetricId.parse(line.substring(0, comma)), Double.parseDouble(line.substring(comma + 1)));
+        }
+        return m;
+    }
+
+    static String stepsCsv(StepLog log) {
+        StringBuilder sb = new StringBuilder("step,epoch");
+        for (String w : log.weights().keySet()) sb.append(',').append(w);
+        sb.append(",rec,kl\n");
+        long[] step = log.step();
+        int[] epoch = log.epoch();
+        double[] rec = log.rec();
+        double[] kl = log.kl();
+        List<double[]> cols = new ArrayList<>(log.weights().values());
+        for (int i = 0; i < step.length; i++) {
+            sb.append(step[i]).append(',').append(epoch[i]);
+            for (double[] c : cols) sb.append(',').append(num(c[i]));
+            sb.append(',').append(num(rec[i])).append(',').append(num(kl[i])).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static StepLog readSteps(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        String[] header = lines.get(0).split(",");
+        int rows = lines.size() - 1;
+        long[] step = new long[rows];
+        int[] epoch = new int[rows];
+        double[] rec = new double[rows];
+        double[] kl = new double[rows];
+        int nw = header.length - 4;
+        double[][] w = new double[nw][rows];
+        for (int i = 0; i < rows; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            step[i] = Long.parseLong(f[0]);
+            epoch[i] = Integer.parseInt(f[1]);
+            for (int k = 0; k < nw; k++) w[k][i] = Double.parseDouble(f[2 + k]);
+            rec[i] = Double.parseDouble(f[2 + nw]);
+            kl[i] = Double.parseDouble(f[3 + nw]);
+        }
+        Map<String, double[]> weights = new LinkedHashMap<>();
+        for (int k = 0; k < nw; k++) weights.put(header[2 + k], w[k]);
+        return new StepLog(step, epoch, rec, kl, weights);
+    }
+
+    private static void writePosterior(Path file, Posterior q) throws IOException {
+        try (var out = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)),
+                StandardCharsets.UTF_8))) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = 1; j <= q.d(); j++) sb.append(j > 1 ? "," : "").append("mu_").append(j);
+            for (int j = 1; j <= q.d(); j++) sb.append(",logvar_").append(j);
+            out.write(sb.append('\n').toString());
+            for (int i = 0; i < q.n(); i++) {
+                sb.setLength(0);
+                for (int j = 0; j < q.d(); j++) sb.append(j > 0 ? "," : "").append(num(q.mu(i, j)));
+                for (int j = 0; j < q.d(); j++) sb.append(',').append(num(q.logvar(i, j)));
+                out.write(sb.append('\n').toString());
+            }
+        }
+    }
+
+    /** Seven significant digits: plenty for float32 training values, and half the size of full doubles. */
+    private static String num(double v) {
+        if (Double.isNaN(v)) return "NaN";
+        return String.format(Locale.ROOT, "%.7g", v).replaceFirst("(\\.\\d*?)0+(e|$)", "$1$2").replaceFirst("\\.(e|$)", "$1");
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

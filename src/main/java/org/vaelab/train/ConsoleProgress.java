@@ -1,0 +1,64 @@
+package org.vaelab.train;
+
+import java.io.PrintStream;
+
+/**
+ * A one-line progress bar with rate and ETA for long work. On a terminal it redraws in place (at most five
+ * times a second); in a log (CI, redirected output) it prints a plain line at every 25% so logs stay short.
+ * Hand-written rather than a library: the library candidates pull in a terminal stack (JLine) for what is
+ * thirty lines here, and must behave identically inside {@code mvn exec:java}'s child JVM.
+ */
+public final class ConsoleProgress implements Trainer.Listener {
+
+    private final PrintStream out;
+    private final String prefix;
+    private final boolean interactive;
+    private final long startNanos = System.nanoTime();
+    private long lastDraw;
+    private int lastQuarter = -1;
+
+    public ConsoleProgress(PrintStream out, String prefix) {
+        this(out, prefix, System.console() != null);
+    }
+
+    ConsoleProgress(PrintStream out, String prefix, boolean interactive) {
+        this.out = out;
+        this.prefix = prefix;
+        this.interactive = interactive;
+    }
+
+    @Override
+    public void stepDone(long done, long total) {
+        long now = System.nanoTime();
+        if (interactive) {
+            if (done < total && now - lastDraw < 200_000_000L) return;
+            lastDraw = now;
+            out.print("\r" + line(done, total, now) + (done >= total ? System.lineSeparator() : ""));
+            out.flush();
+        } else {
+            int quarter = (int) (4 * done / total);
+            if (quarter > lastQuarter && quarter > 0) {
+                lastQuarter = quarter;
+                out.println(line(done, total, now));
+            }
+        }
+    }
+
+    String line(long done, long total, long now) {
+        double seconds = (now - startNanos) / 1e9;
+        double frac = total == 0 ? 1 : (double) done / total;
+        int width = 24;
+        int filled = (int) Math.round(frac * width);
+        String bar = "#".repeat(filled) + ".".repeat(width - filled);
+        double rate = seconds > 0 ? done / seconds : 0;
+        String eta = rate > 0 && done < total ? " ETA " + clock((total - done) / rate) : " in " + clock(seconds);
+        return String.format("%s [%s] %3.0f%% %d/%d steps, %.0f steps/s%s", prefix, bar, 100 * frac, done, total, rate, eta);
+    }
+
+    /** Seconds as {@code m:ss} or {@code h:mm:ss}. */
+    public static String clock(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+        return String.format("%d:%02d", s / 60, s % 60);
+    }
+}

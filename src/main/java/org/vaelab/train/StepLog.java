@@ -1,0 +1,93 @@
+package org.vaelab.train;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per-step training record: step, epoch, the batch's Rec and KL, and every weight in force (β, w, …), in columns.
+ * Immutable once built; {@link Builder} collects rows during training.
+ *
+ * @param step    optimiser step of each row, from 0
+ * @param epoch   epoch of each row, from 0
+ * @param rec     batch mean Rec (nats)
+ * @param kl      batch mean KL (nats)
+ * @param weights each traced weight's column, by name, in first-seen order
+ */
+public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights) {
+
+    public StepLog {
+        int n = step.length;
+        if (epoch.length != n || rec.length != n || kl.length != n)
+            throw new IllegalArgumentException("all StepLog columns must have " + n + " rows");
+        var copy = new LinkedHashMap<String, double[]>();
+        weights.forEach((k, v) -> {
+            if (v.length != n) throw new IllegalArgumentException("weight column '" + k + "' has " + v.length + " rows, expected " + n);
+            copy.put(k, v.clone());
+        });
+        step = step.clone();
+        epoch = epoch.clone();
+        rec = rec.clone();
+        kl = kl.clone();
+        weights = Collections.unmodifiableMap(copy);
+    }
+
+    public int size() {
+        return step.length;
+    }
+
+    /** The named weight column, or an exception listing the columns there are. */
+    public double[] weight(String name) {
+        double[] col = weights.get(name);
+        if (col == null) throw new IllegalArgumentException("no weight column '" + name + "'; columns: " + weights.keySet());
+        return col.clone();
+    }
+
+    public double[] stepsAsDouble() {
+        return Arrays.stream(step).asDoubleStream().toArray();
+    }
+
+    /** Collects rows during training. A weight first traced late is back-filled with NaN. */
+    public static final class Builder {
+        private long[] s = new long[1024];
+        private int[] e = new int[1024];
+        private double[] r = new double[1024];
+        private double[] k = new double[1024];
+        private final Map<String, double[]> w = new LinkedHashMap<>();
+        private int n;
+
+        public void add(long step, int epoch, double rec, double kl, Map<String, Double> trace) {
+            if (n == s.length) grow();
+            s[n] = step;
+            e[n] = epoch;
+            r[n] = rec;
+            k[n] = kl;
+            for (var entry : trace.entrySet()) {
+                double[] col = w.computeIfAbsent(entry.getKey(), key -> {
+                    double[] c = new double[s.length];
+                    Arrays.fill(c, Double.NaN);
+                    return c;
+                });
+                col[n] = entry.getValue();
+            }
+            for (var entry : w.entrySet()) if (!trace.containsKey(entry.getKey())) entry.getValue()[n] = Double.NaN;
+            n++;
+        }
+
+        private void grow() {
+            int cap = s.length * 2;
+            s = Arrays.copyOf(s, cap);
+            e = Arrays.copyOf(e, cap);
+            r = Arrays.copyOf(r, cap);
+            k = Arrays.copyOf(k, cap);
+            w.replaceAll((name, col) -> Arrays.copyOf(col, cap));
+        }
+
+        public StepLog build() {
+            var cols = new LinkedHashMap<String, double[]>();
+            w.forEach((name, col) -> cols.put(name, Arrays.copyOf(col, n)));
+            return new StepLog(Arrays.copyOf(s, n), Arrays.copyOf(e, n), Arrays.copyOf(r, n), Arrays.copyOf(k, n), cols);
+        }
+    }
+}

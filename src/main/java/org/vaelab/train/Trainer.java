@@ -1,0 +1,122 @@
+package org.vaelab.train;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.vaelab.data.Binarization;
+import org.vaelab.data.ImageDataset;
+import org.vaelab.model.NativeMlpEngine;
+import org.vaelab.model.StepResult;
+import org.vaelab.model.VaeEngine;
+import org.vaelab.weighting.Progress;
+import org.vaelab.weighting.Weighting;
+
+/**
+ * Trains one VAE: Adam on minibatches for a number of epochs, applying the run's weighting at every step.
+ *
+ * <p>Randomness comes only from the run's {@link Seeds}: the data order, the initialisation, the noise ε and
+ * the dynamic binarisation each have their own stream, so two runs with the same seed see the same batches and
+ * the same ε whatever their weighting — differences between schemes are the schemes', not the noise's.
+ */
+public final class Trainer {
+
+    /** Creates the engine a run trains; the default is the hand-written ND4J engine. */
+    @FunctionalInterface
+    public interface EngineFactory {
+        VaeEngine create(RunConfig config, long initSeed);
+    }
+
+    /** Told after every step; used for progress display. */
+    @FunctionalInterface
+    public interface Listener {
+        void stepDone(long step, long totalSteps);
+    }
+
+    /** A trained model with its step log and the training wall time. */
+    public record Result(VaeEngine engine, StepLog steps, double trainSeconds) {
+    }
+
+    public static final EngineFactory DEFAULT_ENGINE = (c, seed) ->
+            new NativeMlpEngine(c.model(), c.train().batchSize(), c.train().learningRate(), seed, DataType.FLOAT);
+
+    private final EngineFactory engines;
+
+    public Trainer() {
+        this(DEFAULT_ENGINE);
+    }
+
+    public Trainer(EngineFactory engines) {
+        this.engines = engines;
+    }
+
+    /**
+     * Trains on {@code train} (pixels in [0,1], binarised here as the config says).
+     *
+     * @throws DivergenceException if a batch's Rec, KL or loss becomes NaN or infinite
+     */
+    public Result train(RunConfig config, ImageDataset train, Listener listener) {
+        int n = train.n();
+        int dim = train.dim();
+        if (dim != config.model().inputDim())
+            throw new IllegalArgumentException("run " + config.runId() + ": model inputDim " + config.model().inputDim()
+                    + " does not match the data's " + dim + " pixels per image");
+        int batch = config.train().batchSize();
+        if (batch > n) throw new IllegalArgumentException("run " + config.runId() + ": batch size " + batch
+                + " exceeds the " + n + " training images; lower -Dbatch");
+        Seeds seeds = Seeds.of(config.seed());
+        SplittableRandom order = new SplittableRandom(seeds.dataOrder());
+        SplittableRandom noise = new SplittableRandom(seeds.noise());
+        SplittableRandom binarize = new SplittableRandom(seeds.binarize());
+        Binarization bin = config.data().binarization();
+        float[] source = bin == Binarization.STATIC ? Binarization.staticCopy(train).pixels() : train.pixels();
+
+        int latent = config.model().latentDim();
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        long total = (long) stepsPerEpoch * config.train().epochs();
+        Weighting weighting = config.weighting().copy();
+        weighting.reset();
+        StepLog.Builder log = new StepLog.Builder();
+        VaeEngine engine = engines.create(config, seeds.init());
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        float[] xBuf = new float[batch * dim];
+        float[] eBuf = new float[batch * latent];
+        long t0 = System.nanoTime();
+        long step = 0;
+        for (int epoch = 0; epoch < config.train().epochs(); epoch++) {
+            shuffle(perm, order);
+            for (int start = 0; start < n; start += batch) {
+                int b = Math.min(batch, n - start);
+                for (int r = 0; r < b; r++)
+                    System.arraycopy(source, perm[start + r] * dim, xBuf, r * dim, dim);
+                if (bin == Binarization.DYNAMIC) Binarization.sampleInPlace(xBuf, b * dim, binarize);
+                for (int i = 0; i < b * latent; i++) eBuf[i] = (float) noise.nextGaussian();
+                // The last batch of an epoch may be short; the engine accepts any batch size.
+                INDArray x = Nd4j.create(b == batch ? xBuf : Arrays.copyOf(xBuf, b * dim), new long[] {b, dim}, 'c');
+                INDArray eps = Nd4j.create(b == batch ? eBuf : Arrays.copyOf(eBuf, b * latent), new long[] {b, latent}, 'c');
+                Progress progress = new Progress(step, epoch, stepsPerEpoch, total, dim, latent);
+                StepResult res = engine.step(x, eps, weighting, progress);
+                if (!res.stats().isFinite() || !Double.isFinite(res.loss()))
+                    throw new DivergenceException(config.runId(), step, String.format(
+                            "Rec=%s KL=%s loss=%s (weights %s)", res.stats().rec(), res.stats().kl(), res.loss(),
+                            res.weights().trace()));
+                log.add(step, epoch, res.stats().rec(), res.stats().kl(), res.weights().trace());
+                step++;
+                if (listener != null) listener.stepDone(step, total);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Result(engine, log.build(), seconds);
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

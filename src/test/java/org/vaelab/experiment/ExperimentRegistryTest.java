@@ -1,0 +1,69 @@
+package org.vaelab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.vaelab.train.RunConfig;
+
+class ExperimentRegistryTest {
+
+    @Test
+    void unknownExperimentListsTheKnownOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ExperimentRegistry.standard().get("quikstart"));
+        assertTrue(e.getMessage().contains("unknown experiment 'quikstart'"), e.getMessage());
+        assertTrue(e.getMessage().contains("quickstart"), e.getMessage());
+    }
+
+    @Test
+    void listingHasOneLinePerExperiment() {
+        var registry = ExperimentRegistry.standard();
+        assertEquals(registry.all().size(), registry.listing().lines().count());
+        assertEquals("quickstart", registry.get("quickstart").name());
+    }
+
+    @Test
+    void overridesApplyToEveryRunOfAnyExperiment() {
+        Properties p = new Properties();
+        p.setProperty("seeds", "3");
+        p.setProperty("epochs", "5");
+        p.setProperty("lr", "0.002");
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        List<RunConfig> runs = Overrides.from(p).runs(quickstart);
+        assertEquals(quickstart.arms().size() * 3, runs.size());
+        for (RunConfig c : runs) {
+            assertEquals(5, c.train().epochs());
+            assertEquals(0.002, c.train().learningRate());
+        }
+        assertEquals(List.of(1L, 2L, 3L), runs.stream().limit(3).map(RunConfig::seed).toList());
+        assertEquals(" -Dseeds=3 -Depochs=5 -Dlr=0.002", Overrides.from(p).asFlags());
+    }
+
+    @Test
+    void badOverrideNamesPropertyValueAndWhatIsAllowed() {
+        Properties p = new Properties();
+        p.setProperty("seeds", "two");
+        var e = assertThrows(IllegalArgumentException.class, () -> Overrides.from(p));
+        assertEquals("-Dseeds=two is not valid: expected a whole number", e.getMessage());
+        p.setProperty("seeds", "0");
+        e = assertThrows(IllegalArgumentException.class, () -> Overrides.from(p));
+        assertTrue(e.getMessage().contains("-Dseeds=0") && e.getMessage().contains("≥ 1"), e.getMessage());
+        Properties q = new Properties();
+        q.setProperty("lr", "5");
+        e = assertThrows(IllegalArgumentException.class, () -> Overrides.from(q));
+        assertTrue(e.getMessage().contains("-Dlr=5"), e.getMessage());
+    }
+
+    @Test
+    void absentOverridesKeepTheExperimentsSettings() {
+        Overrides o = Overrides.from(new Properties());
+        assertNull(o.epochs());
+        assertEquals("reports", o.reportsDir());
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        assertEquals(quickstart.arms().get(0).train(), o.runs(quickstart).get(0).train());
+    }
+}
