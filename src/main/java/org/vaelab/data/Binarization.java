@@ -25,8 +25,8 @@ public enum Binarization {
 
     /**
      * Each pixel is resampled as Bernoulli(p) every time a minibatch is drawn, so every epoch sees a fresh
-     * binary image; this acts as data augmentation and reduces overfitting (Burda, Grosse &amp; Salakhutdinov
-     * 2016, "Importance Weighted Autoencoders", §5).
+     * binary image, which acts as data augmentation (as in Burda, Grosse &amp; Salakhutdinov 2016,
+     * "Importance Weighted Autoencoders").
      */
     DYNAMIC,
 
