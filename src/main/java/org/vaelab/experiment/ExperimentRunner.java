@@ -115,10 +115,10 @@ public final class ExperimentRunner {
     }
 
     private static ImageDataset[] load(DataConfig d) {
-        ImageDataset train = DataSources.load(d.dataset(), Split.TRAIN);
-        ImageDataset test = DataSources.load(d.dataset(), Split.TEST);
-        if (d.trainLimit() > 0) train = DataSources.limit(train, d.trainLimit());
-        if (d.testLimit() > 0) test = DataSources.limit(test, d.testLimit());
+        ImageDataset train = DataSources.byName(d.dataset(), Split.TRAIN);
+        ImageDataset test = DataSources.byName(d.dataset(), Split.TEST);
+        if (d.trainLimit() > 0) train = DataSources.subset(train, d.trainLimit());
+        if (d.testLimit() > 0) test = DataSources.subset(test, d.testLimit());
         return new ImageDataset[] {train, test};
     }
 }

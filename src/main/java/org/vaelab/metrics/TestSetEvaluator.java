@@ -16,7 +16,7 @@ import org.vaelab.model.VaeEngine;
  *
  * <p>Rec uses one posterior sample per image, drawn from the run's evaluation stream, so the ELBO is the usual
  * single-sample Monte-Carlo estimate; KL is analytic. For binarised data the test set is binarised once with a
- * fixed seed ({@link Binarization#staticCopy}), so every run and every seed is scored on the same targets.
+ * fixed seed ({@link Binarization#STATIC_SEED}), so every run and every seed is scored on the same targets.
  */
 public final class TestSetEvaluator {
 
@@ -36,7 +36,7 @@ public final class TestSetEvaluator {
     }
 
     public static Evaluation evaluate(VaeEngine engine, ImageDataset test, Binarization binarization, long evalSeed) {
-        ImageDataset targets = binarization == Binarization.NONE ? test : Binarization.staticCopy(test);
+        ImageDataset targets = binarization == Binarization.NONE ? test : Binarization.STATIC.prepare(test, Binarization.STATIC_SEED);
         int n = targets.n();
         int dim = targets.dim();
         int d = engine.architecture().latentDim();

@@ -70,7 +70,7 @@ public final class Trainer {
         SplittableRandom noise = new SplittableRandom(seeds.noise());
         SplittableRandom binarize = new SplittableRandom(seeds.binarize());
         Binarization bin = config.data().binarization();
-        float[] source = bin == Binarization.STATIC ? Binarization.staticCopy(train).pixels() : train.pixels();
+        float[] source = bin.prepare(train, Binarization.STATIC_SEED).pixels();
 
         int latent = config.model().latentDim();
         int stepsPerEpoch = (n + batch - 1) / batch;
@@ -91,7 +91,7 @@ public final class Trainer {
                 int b = Math.min(batch, n - start);
                 for (int r = 0; r < b; r++)
                     System.arraycopy(source, perm[start + r] * dim, xBuf, r * dim, dim);
-                if (bin == Binarization.DYNAMIC) Binarization.sampleInPlace(xBuf, b * dim, binarize);
+                bin.apply(xBuf, 0, b * dim, xBuf, binarize);
                 for (int i = 0; i < b * latent; i++) eBuf[i] = (float) noise.nextGaussian();
                 // The last batch of an epoch may be short; the engine accepts any batch size.
                 INDArray x = Nd4j.create(b == batch ? xBuf : Arrays.copyOf(xBuf, b * dim), new long[] {b, dim}, 'c');
