@@ -1,0 +1,248 @@
+package org.vaelab.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.vaelab.weighting.LossWeights;
+
+/** Closed forms, determinism, learning and batch-size handling of {@link NativeMlpEngine}. */
+class NativeMlpEngineTest {
+
+    private static final VaeArchitecture SMALL = VaeArchitecture.bernoulli(12, List.of(7, 5), 3, Activation.RELU);
+
+    // ------------------------------------------------------------------ closed forms
+
+    /**
+     * With every weight zero the step changes nothing (Adam's update of a zero gradient is zero), and the
+     * KL it reports must equal ½Σ(μ² + exp(lv) − lv − 1) recomputed from {@link NativeMlpEngine#encode};
+     * its Rec and SSE must equal what the evaluation path gives for the same z.
+     */
+    @Test
+    void reportedStatsMatchEncodeAndReconstructionNll() {
+        NativeMlpEngine engine = new NativeMlpEngine(SMALL, 8, 1e-3, 1, DataType.DOUBLE);
+        Random rng = new Random(9);
+        INDArray x = EngineFixtures.uniform(rng, 8, 12, DataType.DOUBLE);
+        INDArray eps = EngineFixtures.normal(rng, 8, 3, DataType.DOUBLE);
+        double[] before = engine.parameters().toDoubleVector();
+        var zero = new FixedWeighting(new LossWeights(0, new double[3], Map.of()));
+
+        BatchStats stats = engine.step(x, eps, zero, EngineFixtures.progress(0, SMALL)).stats();
+        assertArrayEquals(before, engine.parameters().toDoubleVector(), 0.0, "zero weights must not move parameters");
+
+        Posterior q = engine.encode(x);
+        double[] klPerDim = new double[3];
+        double[][] z = new double[8][3];
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 3; j++) {
+                double mu = q.mu(i, j), lv = q.logvar(i, j);
+                klPerDim[j] += 0.5 * (mu * mu + Math.exp(lv) - lv - 1) / 8;
+                z[i][j] = mu + Math.exp(0.5 * lv) * eps.getDouble(i, j);
+            }
+        assertArrayEquals(klPerDim, stats.klPerDim(), 1e-12);
+        assertEquals(klPerDim[0] + klPerDim[1] + klPerDim[2], stats.kl(), 1e-12);
+
+        INDArray zArr = Nd4j.createFromArray(z);
+        double[] rec = engine.reconstructionNll(x, zArr);
+        double meanRec = 0;
+        for (double r : rec) meanRec += r / 8;
+        assertEquals(meanRec, stats.rec(), 1e-10);
+
+        INDArray mean = engine.decode(zArr);
+        double sse = x.sub(mean).norm2Number().doubleValue();
+        assertEquals(sse * sse / 8, stats.sse(), 1e-10);
+    }
+
+    /**
+     * With the decoder's last layer set to W = 0 and b = l, the logits are l for every z, so Rec is the
+     * textbook binary cross-entropy −Σ[x·log σ(l) + (1−x)·log(1−σ(l))] (and, for extreme logits, finite).
+     */
+    @Test
+    void bernoulliRecMatchesHandFormula() {
+        double[] logits = {-4, -1.5, -0.2, 0, 0.3, 1, 2.5, 6, -3, 0.7, -0.5, 3};
+        double[] xs = {0, 1, 0.25, 0.5, 1, 0, 0.9, 1, 0.1, 0.6, 0, 0.33};
+        NativeMlpEngine engine = new NativeMlpEngine(SMALL, 4, 1e-3, 2, DataType.DOUBLE);
+        setOutputLogits(engine, logits);
+        double expected = 0;
+        for (int p = 0; p < 12; p++) {
+            double s = 1 / (1 + Math.exp(-logits[p]));
+            expected -= xs[p] * Math.log(s) + (1 - xs[p]) * Math.log(1 - s);
+        }
+        INDArray x = Nd4j.createFromArray(new double[][]{xs, xs});
+        INDArray z = EngineFixtures.normal(new Random(1), 2, 3, DataType.DOUBLE);
+        double[] rec = engine.reconstructionNll(x, z);
+        assertEquals(expected, rec[0], 1e-12);
+        assertEquals(expected, rec[1], 1e-12);
+
+        // Extreme logits in single precision: the stable form stays finite and exact (relu(l) − x·l).
+        NativeMlpEngine single = new NativeMlpEngine(SMALL, 4, 1e-3, 2, DataType.FLOAT);
+        double[] extreme = new double[12];
+        for (int p = 0; p < 12; p++) extreme[p] = p % 2 == 0 ? 200 : -200;
+        setOutputLogits(single, extreme);
+        double[] ones = new double[12];
+        java.util.Arrays.fill(ones, 1);
+        double r = single.reconstructionNll(Nd4j.createFromArray(new double[][]{ones}).castTo(DataType.FLOAT),
+                z.get(NDArrayIndex.interval(0, 1), NDArrayIndex.all()).castTo(DataType.FLOAT))[0];
+        assertEquals(6 * 200, r, 1e-3); // x = 1: zero loss where l = 200, 200 nats where l = −200
+    }
+
+    /** Gaussian Rec = Σ(x − σ(l))²/(2σ²) + (D/2)·log(2πσ²), on the same construction. */
+    @Test
+    void gaussianRecMatchesHandFormula() {
+        double sigma = 0.3;
+        VaeArchitecture arch = VaeArchitecture.gaussian(12, List.of(7, 5), 3, Activation.TANH, sigma);
+        double[] logits = {-4, -1.5, -0.2, 0, 0.3, 1, 2.5, 6, -3, 0.7, -0.5, 3};
+        double[] xs = {0, 1, 0.25, 0.5, 1, 0, 0.9, 1, 0.1, 0.6, 0, 0.33};
+        NativeMlpEngine engine = new NativeMlpEngine(arch, 4, 1e-3, 2, DataType.DOUBLE);
+        setOutputLogits(engine, logits);
+        double expected = 6 * Math.log(2 * Math.PI * sigma * sigma);
+        for (int p = 0; p < 12; p++) {
+            double m = 1 / (1 + Math.exp(-logits[p]));
+            expected += (xs[p] - m) * (xs[p] - m) / (2 * sigma * sigma);
+        }
+        double[] rec = engine.reconstructionNll(Nd4j.createFromArray(new double[][]{xs}),
+                EngineFixtures.normal(new Random(1), 1, 3, DataType.DOUBLE));
+        assertEquals(expected, rec[0], 1e-12);
+    }
+
+    /** Uses the documented layout: the decoder's output layer is last, its weights then its bias. */
+    private static void setOutputLogits(NativeMlpEngine engine, double[] logits) {
+        INDArray theta = engine.parameters();
+        long p = theta.length(), d = logits.length, hidden = 7;
+        theta.get(NDArrayIndex.interval(p - d - hidden * d, p - d)).assign(0);
+        theta.get(NDArrayIndex.interval(p - d, p)).assign(Nd4j.createFromArray(logits).castTo(theta.dataType()));
+    }
+
+    // ------------------------------------------------------------------ determinism
+
+    @Test
+    void equalSeedsGiveIdenticalRuns() {
+        VaeArchitecture arch = VaeArchitecture.bernoulli(20, List.of(16, 8), 4, Activation.RELU);
+        NativeMlpEngine a = new NativeMlpEngine(arch, 10, 1e-2, 42, DataType.FLOAT);
+        NativeMlpEngine b = new NativeMlpEngine(arch, 10, 1e-2, 42, DataType.FLOAT);
+        NativeMlpEngine other = new NativeMlpEngine(arch, 10, 1e-2, 43, DataType.FLOAT);
+        var beta = FixedWeighting.beta(1, 4);
+        Random rng = new Random(7);
+        double la = 0, lb = 0, lo = 0;
+        for (int t = 0; t < 6; t++) {
+            INDArray x = EngineFixtures.uniform(rng, 10, 20, DataType.FLOAT);
+            INDArray eps = EngineFixtures.normal(rng, 10, 4, DataType.FLOAT);
+            la = a.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            lb = b.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            lo = other.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            assertEquals(la, lb, 0.0, "step " + t);
+        }
+        assertArrayEquals(a.parameters().toFloatVector(), b.parameters().toFloatVector(), 0f);
+        assertNotEquals(la, lo, "a different seed should give a different run");
+    }
+
+    // ------------------------------------------------------------------ learning
+
+    /** 200 noisy copies of 4 binary prototypes (D = 64): 300 Adam steps at β = 1 must cut the loss. */
+    @Test
+    void lossFallsOnPrototypePatterns() {
+        int n = 200, dim = 64, batch = 20;
+        Random rng = new Random(3);
+        double[][] prototypes = new double[4][dim];
+        for (double[] p : prototypes) for (int j = 0; j < dim; j++) p[j] = rng.nextBoolean() ? 1 : 0;
+        double[][] data = new double[n][];
+        for (int i = 0; i < n; i++) {
+            data[i] = prototypes[i % 4].clone();
+            for (int j = 0; j < dim; j++) if (rng.nextDouble() < 0.05) data[i][j] = 1 - data[i][j];
+        }
+        INDArray all = Nd4j.createFromArray(data).castTo(DataType.FLOAT);
+        VaeArchitecture arch = VaeArchitecture.bernoulli(dim, List.of(32), 4, Activation.RELU);
+        NativeMlpEngine engine = new NativeMlpEngine(arch, batch, 3e-3, 5, DataType.FLOAT);
+        var beta = FixedWeighting.beta(1, 4);
+
+        int steps = 300, perEpoch = n / batch;
+        double first = 0, last = 0;
+        for (int t = 0; t < steps; t++) {
+            int b0 = (t % perEpoch) * batch;
+            INDArray x = all.get(NDArrayIndex.interval(b0, b0 + batch), NDArrayIndex.all());
+            INDArray eps = EngineFixtures.normal(rng, batch, 4, DataType.FLOAT);
+            double loss = engine.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            assertTrue(Double.isFinite(loss), "loss at step " + t);
+            if (t < perEpoch) first += loss / perEpoch;
+            if (t >= steps - perEpoch) last += loss / perEpoch;
+        }
+        System.out.printf("prototype patterns: mean loss %.2f in the first epoch, %.2f in the last%n", first, last);
+        assertTrue(last < 0.8 * first, "loss fell only from " + first + " to " + last);
+    }
+
+    // ------------------------------------------------------------------ batch sizes
+
+    /** A short last batch works and gives what an engine built for that batch size gives. */
+    @Test
+    void partialBatchMatchesEngineOfThatSize() {
+        NativeMlpEngine big = new NativeMlpEngine(SMALL, 16, 1e-3, 8, DataType.DOUBLE);
+        NativeMlpEngine exact = new NativeMlpEngine(SMALL, 5, 1e-3, 8, DataType.DOUBLE);
+        Random rng = new Random(4);
+        var beta = FixedWeighting.beta(1, 3);
+        INDArray xFull = EngineFixtures.uniform(rng, 16, 12, DataType.DOUBLE);
+        INDArray epsFull = EngineFixtures.normal(rng, 16, 3, DataType.DOUBLE);
+        INDArray xPart = EngineFixtures.uniform(rng, 5, 12, DataType.DOUBLE);
+        INDArray epsPart = EngineFixtures.normal(rng, 5, 3, DataType.DOUBLE);
+        for (NativeMlpEngine e : List.of(big, exact)) {
+            e.step(xFull, epsFull, beta, EngineFixtures.progress(0, SMALL));
+            e.step(xPart, epsPart, beta, EngineFixtures.progress(1, SMALL));
+            e.step(xFull, epsFull, beta, EngineFixtures.progress(2, SMALL));
+        }
+        assertArrayEquals(exact.parameters().toDoubleVector(), big.parameters().toDoubleVector(), 1e-12);
+    }
+
+    /** Evaluation chunks internally: results do not depend on how many rows are passed at once. */
+    @Test
+    void evaluationIsIndependentOfChunking() {
+        NativeMlpEngine engine = new NativeMlpEngine(SMALL, 16, 1e-3, 6, DataType.DOUBLE);
+        Random rng = new Random(6);
+        INDArray x = EngineFixtures.uniform(rng, 37, 12, DataType.DOUBLE); // chunks of 16, 16, 5
+        INDArray z = EngineFixtures.normal(rng, 37, 3, DataType.DOUBLE);
+        Posterior all = engine.encode(x);
+        double[] recAll = engine.reconstructionNll(x, z);
+        INDArray meanAll = engine.decode(z);
+        assertEquals(37, all.n());
+        assertArrayEquals(new long[]{37, 12}, meanAll.shape());
+        for (int i = 0; i < 37; i++) {
+            INDArray xi = x.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all());
+            INDArray zi = z.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all());
+            Posterior one = engine.encode(xi);
+            for (int j = 0; j < 3; j++) {
+                assertEquals(one.mu(0, j), all.mu(i, j), 1e-12);
+                assertEquals(one.logvar(0, j), all.logvar(i, j), 1e-12);
+            }
+            assertEquals(engine.reconstructionNll(xi, zi)[0], recAll[i], 1e-10);
+            assertArrayEquals(engine.decode(zi).toDoubleVector(),
+                    meanAll.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all()).toDoubleVector(), 1e-12);
+        }
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        NativeMlpEngine engine = new NativeMlpEngine(SMALL, 4, 1e-3, 1, DataType.FLOAT);
+        var beta = FixedWeighting.beta(1, 3);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 4, 12);
+        assertThrows(IllegalArgumentException.class, () -> engine.step(x, Nd4j.zeros(DataType.FLOAT, 3, 3), beta,
+                EngineFixtures.progress(0, SMALL)));
+        assertThrows(IllegalArgumentException.class, () -> engine.step(x, Nd4j.zeros(DataType.FLOAT, 4, 3),
+                FixedWeighting.beta(1, 2), EngineFixtures.progress(0, SMALL)));
+        assertThrows(IllegalArgumentException.class, () -> engine.encode(Nd4j.zeros(DataType.FLOAT, 4, 11)));
+    }
+
+    @Test
+    void countsParameters() {
+        long expected = (12 * 7 + 7) + (7 * 5 + 5) + (5 * 6 + 6) + (3 * 5 + 5) + (5 * 7 + 7) + (7 * 12 + 12);
+        assertEquals(expected, new NativeMlpEngine(SMALL, 4, 1e-3, 1, DataType.FLOAT).parameterCount());
+    }
+}
