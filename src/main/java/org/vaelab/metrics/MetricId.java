@@ -1,0 +1,99 @@
+package org.vaelab.metrics;
+
+import java.util.Objects;
+
+/**
+ * The key of one reported number: what it is about ({@link MetricTarget}) and which metric it is
+ * (in the manner of Tribuo's {@code MetricID}). Its text form {@link #key()}, e.g. {@code model/elbo} or
+ * {@code z3/kl}, is the column or row key in CSV files and is read back by {@link #parse(String)}.
+ *
+ * <p>Standard ids, all in nats per example on the test set (SCIENCE.md §3; Alemi et al. 2018,
+ * arXiv:1711.00464, for rate and distortion):
+ * <ul>
+ *   <li>{@link #ELBO} {@code model/elbo} = E_q[log p(x|z)] − KL = −(D + R);</li>
+ *   <li>{@link #REC} {@code model/rec}: the distortion D = −E_x E_q[log p(x|z)];</li>
+ *   <li>{@link #KL} {@code model/kl}: the rate R = E_x KL(q(z|x) ‖ p(z));</li>
+ *   <li>{@link #ACTIVE_UNITS} {@code model/active_units}: count of active latent units (Burda et al. 2016);</li>
+ *   <li>{@link #klOfDim(int)} {@code z<j>/kl}: the mean KL of latent dimension j.</li>
+ * </ul>
+ *
+ * @param target what the metric is about
+ * @param name   metric name: non-empty, without {@code /}, {@code ,} or whitespace
+ */
+public record MetricId(MetricTarget target, String name) {
+
+    /** Test-set ELBO, nats per example: −(rec + kl). */
+    public static final MetricId ELBO = model("elbo");
+    /** Test-set distortion D = mean reconstruction term −log p(x|z), nats per example. */
+    public static final MetricId REC = model("rec");
+    /** Test-set rate R = mean KL(q(z|x) ‖ N(0, I)), nats per example. */
+    public static final MetricId KL = model("kl");
+    /** Number of active latent units, A_u &gt; 0.01 (Burda et al. 2016, arXiv:1509.00519). */
+    public static final MetricId ACTIVE_UNITS = model("active_units");
+
+    public MetricId {
+        Objects.requireNonNull(target, "metric target");
+        checkToken("metric name", name);
+    }
+
+    /** A metric of the whole model, e.g. {@code model("elbo")}. */
+    public static MetricId model(String name) {
+        return new MetricId(MetricTarget.MODEL, name);
+    }
+
+    /** A metric of latent dimension {@code dim}, e.g. {@code latent(3, "kl")} = {@code z3/kl}. */
+    public static MetricId latent(int dim, String name) {
+        return new MetricId(new MetricTarget.Latent(dim), name);
+    }
+
+    /** A metric of a ground-truth factor, e.g. {@code factor("shape", "mig")} = {@code factor:shape/mig}. */
+    public static MetricId factor(String factor, String name) {
+        return new MetricId(new MetricTarget.Factor(factor), name);
+    }
+
+    /** Mean KL of latent dimension j, {@code z<j>/kl}. */
+    public static MetricId klOfDim(int j) {
+        return latent(j, "kl");
+    }
+
+    /** The text form {@code <target>/<name>}, e.g. {@code model/elbo}, {@code z3/kl}. */
+    public String key() {
+        return target + "/" + name;
+    }
+
+    /**
+     * Inverse of {@link #key()}.
+     *
+     * @throws IllegalArgumentException naming the key if it is not {@code <target>/<name>} with a valid target
+     *                                  and name
+     */
+    public static MetricId parse(String key) {
+        Objects.requireNonNull(key, "metric key");
+        int slash = key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1 || key.indexOf('/', slash + 1) >= 0)
+            throw new IllegalArgumentException("Invalid metric key '" + key
+                    + "': expected <target>/<name>, e.g. model/elbo or z3/kl");
+        try {
+            return new MetricId(MetricTarget.parse(key.substring(0, slash)), key.substring(slash + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid metric key '" + key + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return key();
+    }
+
+    /** Names and factor names appear inside CSV keys, so they exclude the key separator, commas and spaces. */
+    static void checkToken(String what, String token) {
+        Objects.requireNonNull(token, what);
+        if (token.isEmpty()) throw new IllegalArgumentException(what + " must not be empty");
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '/' || c == ',' || Character.isWhitespace(c))
+                throw new IllegalArgumentException(what + " '" + token
+                        + "' must not contain '/', ',' or whitespace");
+        }
+    }
+}
