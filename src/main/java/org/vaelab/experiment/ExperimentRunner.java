@@ -69,7 +69,7 @@ public final class ExperimentRunner {
                 continue;
             }
             ImageDataset[] trainTest = data.computeIfAbsent(c.data(), ExperimentRunner::load);
-            RunRecord r = runOne(c, trainTest[0], trainTest[1], tag, git, versions, hardware);
+            Outcome r = runOne(c, trainTest[0], trainTest[1], tag, git, versions, hardware);
             RunFiles.write(runsDir, r.record, r.posterior);
             records.add(r.record);
         }
