@@ -1,0 +1,979 @@
+package org.vaelab.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.Paint;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.Stroke;
+import java.awt.font.FontRenderContext;
+import java.awt.font.LineMetrics;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+
+/**
+ * The report's figures, drawn with XChart and written as both PNG and SVG.
+ *
+ * <p>Every figure has the same frame: a title band, the plot(s), and a legend in a column of its own to the
+ * right of the plots (or, if the labels are too long or too many for that, in rows below them), so the legend
+ * never covers data. Colours follow the Okabe–Ito colour-blind-safe palette and are assigned to labels in order
+ * of first appearance: pass configurations in the same order to every figure and each keeps its colour.
+ * Sizes are in logical pixels, {@link #WIDTH} wide, with fonts legible at that width; the PNG is rendered at
+ * {@link #PNG_SCALE}× (and tagged 72·{@value #PNG_SCALE} dpi) so that it stays sharp when printed or zoomed,
+ * the SVG is {@link #WIDTH} user units wide.
+ *
+ * <p>Rendering only reads its inputs. Each file is written to a temporary file in the target folder and then
+ * moved into place atomically, so a reader never sees a half-written figure. Every function returns the
+ * written paths, PNG first, then SVG.
+ */
+public final class Figures {
+
+    /** Width of every figure in logical pixels (the PNG is {@link #PNG_SCALE} times larger). */
+    public static final int WIDTH = 800;
+    /** Height of the single-panel figures ({@link #rateDistortion}, {@link #perDimensionKl}). */
+    public static final int HEIGHT = 540;
+    /** Nominal height of one panel of {@link #trainingCurves} (less if the legend has to go below). */
+    public static final int PANEL_HEIGHT = 230;
+    /** Height of the band that holds the title (and, for training curves, the smoothing note). */
+    public static final int TITLE_HEIGHT = 52;
+    /** Height of the three-panel {@link #trainingCurves} figure. */
+    public static final int TRAINING_HEIGHT = TITLE_HEIGHT + 3 * PANEL_HEIGHT + 24;
+    /** Resolution multiplier of the PNG files. */
+    public static final int PNG_SCALE = 2;
+
+    /** Okabe and Ito (2008), ordered so that the first colours are the most distinct on white; yellow last. */
+    static final List<Color> PALETTE = List.of(
+            new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xD55E00),
+            new Color(0xCC79A7), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442));
+    /** After the eight colours, labels cycle through them again with these dash patterns. */
+    private static final float[][] DASHES = {null, {7f, 4f}, {2f, 3f}};
+    private static final Marker[] GROUP_MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND,
+            SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN};
+
+    private static final Color TEXT = new Color(0x222222);
+    private static final Color MUTED = new Color(0x666666);
+    private static final Color FRAME = new Color(0x888888);
+    private static final Color GRID = new Color(0xE6E6E6);
+    private static final Color MEAN_LINE = new Color(0x555555);
+    private static final Color CONTOUR = new Color(0xC8C8C8);
+    private static final Color CONTOUR_TEXT = new Color(0x999999);
+
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+    private static final Font NOTE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    private static final Font CONTOUR_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
+
+    private static final float LINE_WIDTH = 2.0f;
+    private static final int MARKER_SIZE = 9;
+
+    private Figures() {
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // 1. Training curves
+
+    /**
+     * Training curves without smoothing; see {@link #trainingCurves(String, List, List, List, int, Path)}.
+     */
+    public static List<Path> trainingCurves(String title, List<Series> rec, List<Series> kl, List<Series> beta,
+                                            Path outBase) throws IOException {
+        return trainingCurves(title, rec, kl, beta, 1, outBase);
+    }
+
+    /**
+     * Three panels stacked in one image, sharing the x axis (optimiser step): the reconstruction term (distortion)
+     * against the step, the KL term (rate), and the KL weight β in force. One curve per configuration.
+     *
+     * <p>With {@code smoothingWindow > 1} the reconstruction and KL panels draw a centred moving average over
+     * that many steps ({@link #movingAverage}) over the raw per-step values in a faint tint. β is never smoothed:
+     * it is the applied weight, and smoothing would blur the resets of cyclical schedules. The β panel uses a
+     * logarithmic axis when every β is positive and they span more than a factor of 10 (a schedule that starts at
+     * β = 0 stays linear).
+     *
+     * @param smoothingWindow moving-average window in points, ≥ 1 (1 = raw curves only)
+     * @param outBase         path without extension; {@code .png} and {@code .svg} are added
+     * @return the PNG and SVG paths
+     * @throws IllegalArgumentException if a list is empty, a label repeats within a list, or the window is &lt; 1
+     */
+    public static List<Path> trainingCurves(String title, List<Series> rec, List<Series> kl, List<Series> beta,
+                                            int smoothingWindow, Path outBase) throws IOException {
+        Objects.requireNonNull(title, "title");
+        checkSeries("rec", rec);
+        checkSeries("kl", kl);
+        checkSeries("beta", beta);
+        if (smoothingWindow < 1)
+            throw new IllegalArgumentException("smoothing window must be ≥ 1 step, got " + smoothingWindow);
+
+        Set<String> labels = new LinkedHashSet<>();
+        for (List<Series> panel : List.of(rec, kl, beta)) for (Series s : panel) labels.add(s.label());
+        Map<String, LabelStyle> styles = styles(labels);
+        List<LegendEntry> entries = new ArrayList<>();
+        for (String label : labels) entries.add(LegendEntry.line(label, styles.get(label)));
+
+        String note = smoothingWindow > 1
+                ? "Reconstruction and KL: centred moving average over " + smoothingWindow
+                + " steps (faint: every step). β: as applied."
+                : null;
+        Frame frame = Frame.layout(WIDTH, TRAINING_HEIGHT, title, note, entries);
+
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+        for (List<Series> panel : List.of(rec, kl, beta))
+            for (Series s : panel)
+                for (double x : s.x())
+                    if (Double.isFinite(x)) {
+                        xMin = Math.min(xMin, x);
+                        xMax = Math.max(xMax, x);
+                    }
+        if (!(xMin <= xMax)) throw new IllegalArgumentException("training curves have no finite step values");
+        if (xMin == xMax) {
+            xMin -= 0.5;
+            xMax += 0.5;
+        }
+
+        int xTitleExtra = 24;
+        int top = (frame.plotHeight - xTitleExtra) / 3;
+        int[] heights = {top, top, frame.plotHeight - 2 * top};
+        String[] yTitles = {"reconstruction (nats)", "rate KL (nats)", "KL weight β"};
+        List<List<Series>> data = List.of(rec, kl, beta);
+        List<XYChart> panels = new ArrayList<>();
+        List<List<Curve>> panelCurves = new ArrayList<>();
+        BasicStroke faint = new BasicStroke(1.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+        for (int p = 0; p < 3; p++) {
+            boolean betaPanel = p == 2;
+            int window = betaPanel ? 1 : smoothingWindow;
+            List<Series> series = data.get(p);
+            boolean log = betaPanel && spansMoreThanADecade(series);
+            List<Curve> curves = new ArrayList<>();
+            if (window > 1)
+                for (Series s : series)
+                    curves.add(new Curve(s.x(), s.y(), tint(styles.get(s.label()).color(), 0.22), faint));
+            for (Series s : series) {
+                LabelStyle ls = styles.get(s.label());
+                curves.add(new Curve(s.x(), window > 1 ? movingAverage(s.y(), window) : s.y(), ls.color(),
+                        ls.stroke(LINE_WIDTH)));
+            }
+
+            XYChart c = newChart(frame.plotWidth, heights[p], "optimiser step", yTitles[p]);
+            XYStyler st = c.getStyler();
+            st.setXAxisTitleVisible(p == 2);
+            st.setYAxisLogarithmic(log);
+            // XChart draws a line series as one SVG element per segment (megabytes for a few thousand steps), so
+            // the curves are drawn over the chart as one path each (paintCurves). XChart only gets an invisible
+            // series spanning their extent, for the axes. Its values are unevenly spaced: XChart puts ticks only on
+            // the data values when those are equally spaced, and round-number ticks are wanted here.
+            double[] yr = yExtent(curves, log);
+            XYSeries extent = c.addSeries("extent", new double[]{xMin, xMax, xMin + (xMax - xMin) / 3},
+                    new double[]{yr[0], yr[1], yr[0] + (yr[1] - yr[0]) / 3});
+            extent.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            extent.setMarker(SeriesMarkers.NONE);
+            st.setXAxisMin(xMin);
+            st.setXAxisMax(xMax);
+            st.setYAxisMin(yr[0]);
+            st.setYAxisMax(yr[1]);
+            panels.add(c);
+            panelCurves.add(curves);
+        }
+        alignPlotLeftEdges(panels, xMin, xMax);
+
+        return write(outBase, frame, g -> {
+            int y = frame.plotY;
+            for (int p = 0; p < panels.size(); p++) {
+                XYChart c = panels.get(p);
+                paintChart(g, c, frame.plotX, y);
+                paintCurves(g, c, frame.plotX, y, panelCurves.get(p), c.getStyler().isYAxisLogarithmic());
+                y += c.getHeight();
+            }
+        });
+    }
+
+    /** One polyline of a training panel, drawn by {@link #paintCurves}. */
+    private record Curve(double[] x, double[] y, Color color, BasicStroke stroke) {
+    }
+
+    /**
+     * The y range of the curves (positive values only on a log axis), widened around a constant so that XChart
+     * has a range to draw; [0, 1] if there is no value at all.
+     */
+    private static double[] yExtent(List<Curve> curves, boolean log) {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (Curve cv : curves)
+            for (double v : cv.y())
+                if (Double.isFinite(v) && (!log || v > 0)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+        if (!(min <= max)) return new double[]{0, 1};
+        if (min == max) {
+            double half = min == 0 ? 1 : Math.abs(min) * 0.5;
+            return log ? new double[]{min / 2, max * 2} : new double[]{min - half, max + half};
+        }
+        return new double[]{min, max};
+    }
+
+    /** Draws each curve as a single path in the chart's data coordinates; NaN (or, on a log axis, ≤ 0) breaks it. */
+    private static void paintCurves(Graphics2D g, XYChart c, int ox, int oy, List<Curve> curves, boolean log) {
+        GraphicsState saved = GraphicsState.of(g);
+        Graphics2D t = g;
+        t.translate(ox, oy);
+        for (Curve cv : curves) {
+            Path2D.Double path = new Path2D.Double();
+            double[] x = cv.x(), y = cv.y();
+            boolean drawing = false;
+            for (int i = 0; i < x.length; i++) {
+                if (!Double.isFinite(x[i]) || !Double.isFinite(y[i]) || (log && y[i] <= 0)) {
+                    drawing = false;
+                    continue;
+                }
+                // 1/100 px is invisible even in the 2× PNG and keeps the SVG path numbers short.
+                double sx = Math.rint(c.getScreenXFromChart(x[i]) * 100) / 100;
+                double sy = Math.rint(c.getScreenYFromChart(y[i]) * 100) / 100;
+                if (drawing) path.lineTo(sx, sy);
+                else path.moveTo(sx, sy);
+                drawing = true;
+            }
+            t.setColor(cv.color());
+            t.setStroke(cv.stroke());
+            t.draw(path);
+        }
+        saved.restore(g);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // 2. Rate–distortion plane
+
+    /**
+     * The rate–distortion plane with lines of constant ELBO; see
+     * {@link #rateDistortion(String, List, List, boolean, Path)}.
+     */
+    public static List<Path> rateDistortion(String title, List<RdPoint> points, List<String> joinedGroups,
+                                            Path outBase) throws IOException {
+        return rateDistortion(title, points, joinedGroups, true, outBase);
+    }
+
+    /**
+     * Every run on the rate–distortion plane (Alemi et al. 2018, arXiv:1711.00464): x = rate R, y = distortion D,
+     * both in nats per example; colour by label (configuration), marker shape by group. For each group named in
+     * {@code joinedGroups} (e.g. the β sweep) a line joins the per-label mean (R, D), sorted by rate, which traces
+     * the group's R–D curve. Optionally, faint diagonal lines of constant ELBO = −(R + D), labelled with the ELBO,
+     * show which runs have the same bound but sit at different trade-offs.
+     *
+     * @param joinedGroups groups whose per-label means are joined by a line; each must occur in {@code points}
+     * @param elboContours whether to draw the lines of constant ELBO
+     * @param outBase      path without extension; {@code .png} and {@code .svg} are added
+     * @return the PNG and SVG paths
+     * @throws IllegalArgumentException if there are no points or a joined group has none
+     */
+    public static List<Path> rateDistortion(String title, List<RdPoint> points, List<String> joinedGroups,
+                                            boolean elboContours, Path outBase) throws IOException {
+        Objects.requireNonNull(title, "title");
+        if (points.isEmpty()) throw new IllegalArgumentException("rate–distortion figure needs at least one run");
+        Set<String> labels = new LinkedHashSet<>();
+        Set<String> groups = new LinkedHashSet<>();
+        for (RdPoint p : points) {
+            labels.add(p.label());
+            groups.add(p.group());
+        }
+        for (String g : joinedGroups)
+            if (!groups.contains(g))
+                throw new IllegalArgumentException("joined group '" + g + "' has no runs; groups are " + groups);
+        Map<String, LabelStyle> styles = styles(labels);
+        Map<String, Marker> markers = new LinkedHashMap<>();
+        for (String g : groups) markers.put(g, GROUP_MARKERS[markers.size() % GROUP_MARKERS.length]);
+
+        List<LegendEntry> entries = new ArrayList<>();
+        Map<String, String> firstGroup = new LinkedHashMap<>();
+        for (RdPoint p : points) firstGroup.putIfAbsent(p.label(), p.group());
+        for (String label : labels)
+            entries.add(LegendEntry.marker(label, styles.get(label).color(), markers.get(firstGroup.get(label))));
+        for (String g : joinedGroups) entries.add(LegendEntry.line(g + ": mean per label", MEAN_LINE, meanStroke()));
+        if (elboContours) entries.add(LegendEntry.line("constant ELBO (nats)", CONTOUR, contourStroke()));
+
+        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, entries);
+        XYChart c = newChart(frame.plotWidth, frame.plotHeight, "rate R (nats)", "distortion D (nats)");
+        XYStyler st = c.getStyler();
+
+        // Axis box from the data, padded so that markers are not cut by the frame.
+        double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+        for (RdPoint p : points) {
+            x0 = Math.min(x0, p.rate());
+            x1 = Math.max(x1, p.rate());
+            y0 = Math.min(y0, p.distortion());
+            y1 = Math.max(y1, p.distortion());
+        }
+        double px = pad(x0, x1), py = pad(y0, y1);
+        boolean nonNegativeRate = x0 >= 0;
+        x0 -= px;
+        x1 += px;
+        y0 -= py;
+        y1 += py;
+        if (nonNegativeRate && x0 < 0) x0 = 0;   // the rate is a KL divergence
+        st.setXAxisMin(x0);
+        st.setXAxisMax(x1);
+        st.setYAxisMin(y0);
+        st.setYAxisMax(y1);
+
+        List<double[]> contours = new ArrayList<>();   // {c, rA, dA, rB, dB}: segment of R + D = c in the box
+        if (elboContours) {
+            double step = niceStep(((x1 + y1) - (x0 + y0)) / 7);
+            long first = (long) Math.ceil((x0 + y0) / step), last = (long) Math.floor((x1 + y1) / step);
+            int k = 0;
+            for (long i = first; i <= last && i - first < 20; i++) {
+                double s = i * step;
+                double rA = Math.max(x0, s - y1), rB = Math.min(x1, s - y0);
+                if (rB - rA <= 1e-9 * (x1 - x0)) continue;
+                XYSeries line = c.addSeries("elbo#" + k++, new double[]{rA, rB}, new double[]{s - rA, s - rB});
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(CONTOUR);
+                line.setLineStyle(contourStroke());
+                contours.add(new double[]{s, rA, s - rA, rB, s - rB});
+            }
+        }
+
+        List<double[]> obstacles = new ArrayList<>();
+        for (RdPoint p : points) obstacles.add(new double[]{p.rate(), p.distortion()});
+        int k = 0;
+        for (String g : joinedGroups) {
+            Map<String, double[]> sums = new LinkedHashMap<>();   // label → {ΣR, ΣD, n}
+            for (RdPoint p : points)
+                if (p.group().equals(g)) {
+                    double[] s = sums.computeIfAbsent(p.label(), l -> new double[3]);
+                    s[0] += p.rate();
+                    s[1] += p.distortion();
+                    s[2]++;
+                }
+            List<double[]> means = new ArrayList<>();
+            for (double[] s : sums.values()) means.add(new double[]{s[0] / s[2], s[1] / s[2]});
+            means.sort((a, b) -> Double.compare(a[0], b[0]));
+            double[] r = new double[means.size()], d = new double[means.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = means.get(i)[0];
+                d[i] = means.get(i)[1];
+            }
+            for (int i = 0; i + 1 < r.length; i++)
+                for (int j = 1; j < 16; j++)
+                    obstacles.add(new double[]{r[i] + (r[i + 1] - r[i]) * j / 16.0, d[i] + (d[i + 1] - d[i]) * j / 16.0});
+            XYSeries line = c.addSeries("mean#" + k++, r, d);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(MEAN_LINE);
+            line.setLineStyle(meanStroke());
+        }
+
+        // One scatter series per (label, group), so colour follows the label and shape the group.
+        Map<List<String>, List<RdPoint>> byLabelGroup = new LinkedHashMap<>();
+        for (RdPoint p : points)
+            byLabelGroup.computeIfAbsent(List.of(p.label(), p.group()), x -> new ArrayList<>()).add(p);
+        k = 0;
+        for (Map.Entry<List<String>, List<RdPoint>> e : byLabelGroup.entrySet()) {
+            List<RdPoint> ps = e.getValue();
+            double[] r = new double[ps.size()], d = new double[ps.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = ps.get(i).rate();
+                d[i] = ps.get(i).distortion();
+            }
+            XYSeries s = c.addSeries("run#" + k++, r, d);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(markers.get(e.getKey().get(1)));
+            s.setMarkerColor(withAlpha(styles.get(e.getKey().get(0)).color(), 0.85));
+        }
+
+        return write(outBase, frame, g -> {
+            paintChart(g, c, frame.plotX, frame.plotY);
+            if (!contours.isEmpty()) labelContours(g, c, frame.plotX, frame.plotY, contours, obstacles);
+        });
+    }
+
+    /**
+     * Writes each contour's ELBO along its line, at the place along the line farthest from every run and mean
+     * line (measured on screen), so that labels never sit on data; a contour with no clear place stays unlabelled.
+     *
+     * @param obstacles data-space points to keep clear of: the runs and points along the mean lines
+     */
+    private static void labelContours(Graphics2D g, XYChart c, int ox, int oy, List<double[]> contours,
+                                      List<double[]> obstacles) {
+        List<double[]> screen = new ArrayList<>();
+        for (double[] o : obstacles) screen.add(new double[]{c.getScreenXFromChart(o[0]), c.getScreenYFromChart(o[1])});
+        GraphicsState saved = GraphicsState.of(g);
+        Graphics2D t = g;
+        t.translate(ox, oy);
+        t.setFont(CONTOUR_FONT);
+        t.setColor(CONTOUR_TEXT);
+        LineMetrics lm = CONTOUR_FONT.getLineMetrics("0", FRC);
+        for (double[] s : contours) {
+            double ax = c.getScreenXFromChart(s[1]), ay = c.getScreenYFromChart(s[2]);
+            double bx = c.getScreenXFromChart(s[3]), by = c.getScreenYFromChart(s[4]);
+            double len = Math.hypot(bx - ax, by - ay);
+            String text = formatNumber(-s[0]);
+            double w = CONTOUR_FONT.getStringBounds(text, FRC).getWidth();
+            if (len < w + 16) continue;   // a corner segment too short to carry its label
+            double ux = (bx - ax) / len, uy = (by - ay) / len;
+            double bestScore = -1, bestAt = 0;
+            for (double at = w / 2 + 8; at <= len - w / 2 - 8; at += 4) {
+                double p0x = ax + ux * (at - w / 2), p0y = ay + uy * (at - w / 2);
+                double p1x = ax + ux * (at + w / 2), p1y = ay + uy * (at + w / 2);
+                double score = Double.POSITIVE_INFINITY;
+                for (double[] o : screen) score = Math.min(score, distanceToSegment(o, p0x, p0y, p1x, p1y));
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestAt = at;
+                }
+            }
+            if (bestScore < MARKER_SIZE + 4) continue;
+            AffineTransform along = t.getTransform();
+            t.translate(ax + ux * bestAt, ay + uy * bestAt);
+            t.rotate(Math.atan2(uy, ux));
+            t.drawString(text, (float) (-w / 2), -lm.getDescent() - 2f);
+            t.setTransform(along);
+        }
+        saved.restore(g);
+    }
+
+    private static double distanceToSegment(double[] p, double x0, double y0, double x1, double y1) {
+        double dx = x1 - x0, dy = y1 - y0;
+        double len2 = dx * dx + dy * dy;
+        double f = len2 == 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - x0) * dx + (p[1] - y0) * dy) / len2));
+        return Math.hypot(p[0] - (x0 + f * dx), p[1] - (y0 + f * dy));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // 3. Per-dimension KL
+
+    /**
+     * The KL of each latent dimension, sorted in descending order, one line per configuration: how many
+     * dimensions carry information and how the rate is shared among them. Build each series with
+     * {@link Series#sortedDescending(String, double[])} from the per-dimension KL
+     * ({@code org.vaelab.metrics.GaussianKl.perDimension}).
+     *
+     * @param outBase path without extension; {@code .png} and {@code .svg} are added
+     * @return the PNG and SVG paths
+     * @throws IllegalArgumentException if the list is empty or a label repeats
+     */
+    public static List<Path> perDimensionKl(String title, List<Series> sortedKlPerLabel, Path outBase)
+            throws IOException {
+        Objects.requireNonNull(title, "title");
+        checkSeries("sortedKlPerLabel", sortedKlPerLabel);
+        Set<String> labels = new LinkedHashSet<>();
+        int maxPoints = 0;
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+        for (Series s : sortedKlPerLabel) {
+            labels.add(s.label());
+            maxPoints = Math.max(maxPoints, s.size());
+            for (double x : s.x()) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+            }
+        }
+        Map<String, LabelStyle> styles = styles(labels);
+        boolean markers = maxPoints <= 32;   // beyond that the markers merge into a thick line
+        List<LegendEntry> entries = new ArrayList<>();
+        for (String label : labels) {
+            LabelStyle ls = styles.get(label);
+            entries.add(new LegendEntry(label, ls.color(), markers ? SeriesMarkers.CIRCLE : null,
+                    ls.stroke(LINE_WIDTH)));
+        }
+        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, entries);
+        XYChart c = newChart(frame.plotWidth, frame.plotHeight, "latent dimension (sorted by KL)", "KL (nats)");
+        XYStyler st = c.getStyler();
+        st.setMarkerSize(6);
+        // Ranks are equally spaced integers, so XChart puts the ticks on them; print them without decimals.
+        st.setXAxisDecimalPattern("0");
+        int k = 0;
+        boolean nonNegative = true;
+        for (Series s : sortedKlPerLabel) {
+            LabelStyle ls = styles.get(s.label());
+            XYSeries line = c.addSeries("kl#" + k++, s.x(), s.y());
+            line.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            line.setMarkerColor(ls.color());
+            line.setLineColor(ls.color());
+            line.setLineStyle(ls.stroke(LINE_WIDTH));
+            for (double y : s.y()) if (y < 0) nonNegative = false;
+        }
+        if (nonNegative) st.setYAxisMin(0.0);
+        return write(outBase, frame, g -> paintChart(g, c, frame.plotX, frame.plotY));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Helpers shared by the figures
+
+    /**
+     * Centred moving average: point i is the mean of the points in the window around it, the window shrinking
+     * at both ends so that the curve neither lags nor loses its first and last steps. For an even window the
+     * extra point is taken after i. A NaN inside the window makes that point NaN.
+     *
+     * @param window number of points, ≥ 1 (1 returns a copy)
+     */
+    public static double[] movingAverage(double[] y, int window) {
+        if (window < 1) throw new IllegalArgumentException("moving-average window must be ≥ 1, got " + window);
+        if (window == 1) return y.clone();
+        int n = y.length, before = (window - 1) / 2, after = window / 2;
+        double[] prefix = new double[n + 1];
+        for (int i = 0; i < n; i++) prefix[i + 1] = prefix[i] + y[i];
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            int lo = Math.max(0, i - before), hi = Math.min(n - 1, i + after);
+            out[i] = (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1);
+        }
+        // A NaN or infinity poisons every later prefix sum; recompute those windows directly.
+        for (int i = 0; i < n; i++)
+            if (!Double.isFinite(out[i])) {
+                int lo = Math.max(0, i - before), hi = Math.min(n - 1, i + after);
+                double s = 0;
+                for (int j = lo; j <= hi; j++) s += y[j];
+                out[i] = s / (hi - lo + 1);
+            }
+        return out;
+    }
+
+    /** True if every finite value is positive and max/min &gt; 10 (the β panel's log-scale rule). */
+    static boolean spansMoreThanADecade(List<Series> series) {
+        double min = Double.POSITIVE_INFINITY, max = 0;
+        for (Series s : series)
+            for (double v : s.y()) {
+                if (Double.isNaN(v)) continue;
+                if (v <= 0 || Double.isInfinite(v)) return false;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        return max > 10 * min;
+    }
+
+    private static void checkSeries(String what, List<Series> series) {
+        if (series.isEmpty()) throw new IllegalArgumentException(what + ": no series to plot");
+        Set<String> seen = new LinkedHashSet<>();
+        for (Series s : series)
+            if (!seen.add(s.label()))
+                throw new IllegalArgumentException(what + ": label '" + s.label() + "' occurs twice");
+    }
+
+    /**
+     * Gives stacked panels the same plot left edge (and so, being equally wide, the same x scale), whatever the
+     * width of their y tick labels. XChart starts the plot at a y-axis width hint when the axis is narrower than
+     * the hint; each panel's hint is tuned by trial paints until the edges agree to within a pixel.
+     */
+    private static void alignPlotLeftEdges(List<XYChart> charts, double xMin, double xMax) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            int n = charts.size();
+            double[] left = new double[n];
+            int[] hint = new int[n];
+            for (int round = 0; round < 4; round++) {
+                double target = 0;
+                for (int i = 0; i < n; i++) {
+                    XYChart c = charts.get(i);
+                    c.paint(g, c.getWidth(), c.getHeight());
+                    left[i] = plotLeft(c, xMin, xMax);
+                    target = Math.max(target, left[i]);
+                }
+                boolean aligned = true;
+                for (int i = 0; i < n; i++) {
+                    if (Math.abs(left[i] - target) < 1) continue;
+                    aligned = false;
+                    hint[i] = hint[i] == 0 ? (int) Math.ceil(target) : hint[i] + (int) Math.round(target - left[i]);
+                    charts.get(i).getStyler().setYAxisLeftWidthHint(hint[i]);
+                }
+                if (aligned) return;
+            }
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Screen x of the plot frame's left edge, from where the painted chart maps the x range. */
+    private static double plotLeft(XYChart c, double xMin, double xMax) {
+        double s0 = c.getScreenXFromChart(xMin), s1 = c.getScreenXFromChart(xMax);
+        double content = c.getStyler().getPlotContentSize();
+        return s0 - (1 - content) / 2 * (s1 - s0) / content;
+    }
+
+    private static double pad(double lo, double hi) {
+        double range = hi - lo;
+        if (range > 0) return 0.08 * range;
+        return lo == 0 ? 1 : 0.05 * Math.abs(lo);
+    }
+
+    /** 1, 2, 2.5 or 5 times a power of ten, at least {@code raw}. */
+    private static double niceStep(double raw) {
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[]{1, 2, 2.5, 5, 10}) if (m * p >= raw) return m * p;
+        return 10 * p;
+    }
+
+    private static String formatNumber(double v) {
+        String s = Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf((long) Math.rint(v))
+                : String.format(Locale.ROOT, "%.1f", v);
+        return s.replace('-', '\u2212');
+    }
+
+    private static BasicStroke meanStroke() {
+        return new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[]{6f, 4f}, 0f);
+    }
+
+    private static BasicStroke contourStroke() {
+        return new BasicStroke(1.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND);
+    }
+
+    private static Color withAlpha(Color c, double alpha) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), (int) Math.round(255 * alpha));
+    }
+
+    /** The colour mixed with white, opaque, so that overlapping faint lines do not darken into noise. */
+    private static Color tint(Color c, double amount) {
+        return new Color(mix(c.getRed(), amount), mix(c.getGreen(), amount), mix(c.getBlue(), amount));
+    }
+
+    private static int mix(int channel, double amount) {
+        return (int) Math.round(255 - (255 - channel) * amount);
+    }
+
+    /** Colour (and, past eight labels, dash pattern) of one label. */
+    private record LabelStyle(Color color, float[] dash) {
+        BasicStroke stroke(float width) {
+            return dash == null
+                    ? new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
+                    : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
+        }
+    }
+
+    private static Map<String, LabelStyle> styles(Set<String> labels) {
+        Map<String, LabelStyle> m = new LinkedHashMap<>();
+        int i = 0;
+        for (String l : labels) {
+            m.put(l, new LabelStyle(PALETTE.get(i % PALETTE.size()), DASHES[(i / PALETTE.size()) % DASHES.length]));
+            i++;
+        }
+        return m;
+    }
+
+    private static XYChart newChart(int width, int height, String xTitle, String yTitle) {
+        XYChart c = new XYChart(width, height);
+        c.setXAxisTitle(xTitle);
+        c.setYAxisTitle(yTitle);
+        XYStyler s = c.getStyler();
+        s.setChartTitleVisible(false);
+        s.setLegendVisible(false);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(true);
+        s.setPlotBorderColor(FRAME);
+        s.setPlotGridLinesVisible(true);
+        s.setPlotGridLinesColor(GRID);
+        s.setPlotGridLinesStroke(new BasicStroke(1.0f));
+        s.setPlotTicksMarksVisible(false);
+        s.setAxisTicksLineVisible(false);
+        s.setAxisTickMarksColor(FRAME);
+        s.setChartFontColor(TEXT);
+        s.setAxisTickLabelsColor(TEXT);
+        s.setXAxisTitleColor(TEXT);
+        s.setYAxisTitleColor(TEXT);
+        s.setAxisTitleFont(AXIS_TITLE_FONT);
+        s.setAxisTickLabelsFont(TICK_FONT);
+        s.setAxisTitlePadding(6);
+        s.setAxisTickPadding(5);
+        s.setChartPadding(8);
+        s.setPlotMargin(0);
+        s.setMarkerSize(MARKER_SIZE);
+        s.setAntiAlias(true);
+        s.setToolTipsEnabled(false);
+        s.setCursorEnabled(false);
+        s.setZoomEnabled(false);
+        return c;
+    }
+
+    private static void paintChart(Graphics2D g, XYChart c, int x, int y) {
+        GraphicsState saved = GraphicsState.of(g);
+        g.translate(x, y);
+        c.paint(g, c.getWidth(), c.getHeight());
+        saved.restore(g);
+    }
+
+    /**
+     * The drawing state a painter may change, saved and put back by hand: VectorGraphics2D (the SVG writer)
+     * lets a transform set on a {@code create()}d child graphics leak into the parent's later drawing, so
+     * children are not used.
+     */
+    private record GraphicsState(AffineTransform transform, Shape clip, Stroke stroke, Paint paint, Color color,
+                                 Font font, RenderingHints hints) {
+        static GraphicsState of(Graphics2D g) {
+            return new GraphicsState(g.getTransform(), g.getClip(), g.getStroke(), g.getPaint(), g.getColor(),
+                    g.getFont(), (RenderingHints) g.getRenderingHints().clone());
+        }
+
+        void restore(Graphics2D g) {
+            g.setTransform(transform);
+            g.setClip(clip);
+            g.setStroke(stroke);
+            g.setPaint(paint);
+            g.setColor(color);
+            g.setFont(font);
+            g.setRenderingHints(hints);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Frame: title band, plot area, legend column or rows
+
+    /** One legend row: a short line and/or a marker in the label's colour, then the label. */
+    private record LegendEntry(String label, Color color, Marker marker, BasicStroke stroke) {
+        static LegendEntry line(String label, LabelStyle s) {
+            return new LegendEntry(label, s.color(), null, s.stroke(LINE_WIDTH));
+        }
+
+        static LegendEntry line(String label, Color color, BasicStroke stroke) {
+            return new LegendEntry(label, color, null, stroke);
+        }
+
+        static LegendEntry marker(String label, Color color, Marker marker) {
+            return new LegendEntry(label, color, marker, null);
+        }
+
+        double width() {
+            return SWATCH + SWATCH_GAP + LEGEND_FONT.getStringBounds(label, FRC).getWidth();
+        }
+
+        static final int SWATCH = 30, SWATCH_GAP = 8;
+    }
+
+    /** Where the parts of a figure go; the legend never shares space with a plot. */
+    private static final class Frame {
+        static final int PAD = 12, ROW = 22, ENTRY_GAP = 22;
+        /** A legend wider than this share of the figure goes below the plots instead. */
+        static final double MAX_LEGEND_SHARE = 0.34;
+
+        final int width, height;
+        final String title, note;
+        final List<LegendEntry> entries;
+        final boolean legendRight;
+        final int plotX, plotY, plotWidth, plotHeight;
+        final int columns, columnWidth;   // legend below: a grid of equal columns, filled row by row
+        final int legendX, legendY;
+
+        private Frame(int width, int height, String title, String note, List<LegendEntry> entries) {
+            this.width = width;
+            this.height = height;
+            this.title = title;
+            this.note = note;
+            this.entries = List.copyOf(entries);
+            double widest = 0;
+            for (LegendEntry e : entries) widest = Math.max(widest, e.width());
+            int rightWidth = (int) Math.ceil(widest) + 2 * PAD;
+            int available = height - TITLE_HEIGHT;
+            legendRight = rightWidth <= MAX_LEGEND_SHARE * width && entries.size() * ROW + 2 * PAD <= available;
+            plotX = 0;
+            plotY = TITLE_HEIGHT;
+            if (legendRight) {
+                columns = 1;
+                columnWidth = rightWidth;
+                plotWidth = width - rightWidth;
+                plotHeight = available;
+                legendX = plotWidth + PAD;
+                legendY = plotY + PAD;
+            } else {
+                columnWidth = (int) Math.ceil(widest) + ENTRY_GAP;
+                columns = Math.max(1, Math.min(entries.size(), (width - 2 * PAD + ENTRY_GAP) / columnWidth));
+                int rows = (entries.size() + columns - 1) / columns;
+                plotWidth = width;
+                plotHeight = available - rows * ROW - 2 * PAD;
+                legendX = (width - (columns * columnWidth - ENTRY_GAP)) / 2;
+                legendY = plotY + plotHeight + PAD;
+            }
+        }
+
+        static Frame layout(int width, int height, String title, String note, List<LegendEntry> entries) {
+            return new Frame(width, height, title, note, entries);
+        }
+
+        void paintDecorations(Graphics2D g) {
+            // A title too long for the width is set smaller rather than cut off.
+            Font titleFont = TITLE_FONT;
+            while (titleFont.getSize2D() > 10 && titleFont.getStringBounds(title, FRC).getWidth() > width - 2 * PAD)
+                titleFont = titleFont.deriveFont(titleFont.getSize2D() - 1);
+            g.setColor(TEXT);
+            g.setFont(titleFont);
+            LineMetrics tm = titleFont.getLineMetrics(title, FRC);
+            double tw = titleFont.getStringBounds(title, FRC).getWidth();
+            float titleBase = note == null ? (float) (TITLE_HEIGHT / 2.0 + (tm.getAscent() - tm.getDescent()) / 2)
+                    : 8 + tm.getAscent();
+            g.drawString(title, (float) ((width - tw) / 2), titleBase);
+            if (note != null) {
+                g.setFont(NOTE_FONT);
+                g.setColor(MUTED);
+                double nw = NOTE_FONT.getStringBounds(note, FRC).getWidth();
+                g.drawString(note, (float) ((width - nw) / 2), titleBase + tm.getDescent() + 6
+                        + NOTE_FONT.getLineMetrics(note, FRC).getAscent());
+            }
+            for (int i = 0; i < entries.size(); i++)
+                paintEntry(g, entries.get(i), legendX + (i % columns) * columnWidth,
+                        legendY + (i / columns) * ROW + ROW / 2.0);
+        }
+
+        private static void paintEntry(Graphics2D g, LegendEntry e, double x, double cy) {
+            GraphicsState saved = GraphicsState.of(g);
+            Graphics2D s = g;
+            s.setColor(e.color());
+            if (e.stroke() != null) {
+                s.setStroke(e.stroke());
+                s.draw(new Line2D.Double(x + 2, cy, x + LegendEntry.SWATCH - 2, cy));
+            }
+            if (e.marker() != null) {
+                s.setStroke(new BasicStroke(1f));
+                e.marker().paint(s, x + LegendEntry.SWATCH / 2.0, cy, MARKER_SIZE);
+            }
+            saved.restore(g);
+            g.setColor(TEXT);
+            g.setFont(LEGEND_FONT);
+            LineMetrics lm = LEGEND_FONT.getLineMetrics(e.label(), FRC);
+            g.drawString(e.label(), (float) (x + LegendEntry.SWATCH + LegendEntry.SWATCH_GAP),
+                    (float) (cy + (lm.getAscent() - lm.getDescent()) / 2));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Output: PNG and SVG from the same painting code, each written atomically
+
+    @FunctionalInterface
+    private interface Painter {
+        void paint(Graphics2D g);
+    }
+
+    @FunctionalInterface
+    private interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static List<Path> write(Path outBase, Frame frame, Painter plots) throws IOException {
+        Painter all = g -> {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, frame.width, frame.height);
+            plots.paint(g);
+            frame.paintDecorations(g);
+        };
+        Path png = sibling(outBase, ".png"), svg = sibling(outBase, ".svg");
+        writeAtomically(png, out -> writePng(all, frame.width, frame.height, out));
+        writeAtomically(svg, out -> writeSvg(all, frame.width, frame.height, out));
+        return List.of(png, svg);
+    }
+
+    private static Path sibling(Path base, String extension) {
+        Path name = base.getFileName();
+        if (name == null) throw new IllegalArgumentException("output base " + base + " has no file name");
+        return base.resolveSibling(name + extension);
+    }
+
+    private static void writePng(Painter painter, int width, int height, OutputStream out) throws IOException {
+        BufferedImage img = new BufferedImage(width * PNG_SCALE, height * PNG_SCALE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.scale(PNG_SCALE, PNG_SCALE);
+            painter.paint(g);
+        } finally {
+            g.dispose();
+        }
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) throw new IOException("no PNG writer available in ImageIO");
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata meta = writer.getDefaultImageMetadata(
+                    ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB), param);
+            // Standard metadata gives the pixel size in millimetres; the PNG writer stores it as pHYs.
+            double mmPerPixel = 25.4 / (72.0 * PNG_SCALE);
+            IIOMetadataNode h = new IIOMetadataNode("HorizontalPixelSize");
+            h.setAttribute("value", Double.toString(mmPerPixel));
+            IIOMetadataNode v = new IIOMetadataNode("VerticalPixelSize");
+            v.setAttribute("value", Double.toString(mmPerPixel));
+            IIOMetadataNode dim = new IIOMetadataNode("Dimension");
+            dim.appendChild(h);
+            dim.appendChild(v);
+            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_1.0");
+            root.appendChild(dim);
+            meta.mergeTree("javax_imageio_1.0", root);
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(img, null, meta), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static void writeSvg(Painter painter, int width, int height, OutputStream out) throws IOException {
+        VectorGraphics2D g = new VectorGraphics2D();
+        painter.paint(g);
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
+    }
+
+    /** Writes to a fresh temporary file next to the target, then renames it over the target in one step. */
+    private static void writeAtomically(Path target, StreamWriter body) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp;
+        while (true) {
+            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".tmp");
+            try {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW).close();
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // another writer's temporary file; draw another name
+            }
+        }
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
+                body.write(out);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.vaelab.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+class FiguresTest {
+
+    @TempDir
+    Path dir;
+
+    /** Both files exist, the PNG decodes at the expected size, the SVG is an SVG document of the logical size. */
+    private static void assertFigure(List<Path> paths, Path base, int height) throws IOException {
+        assertEquals(List.of(base.resolveSibling(base.getFileName() + ".png"),
+                base.resolveSibling(base.getFileName() + ".svg")), paths);
+        Path png = paths.get(0), svg = paths.get(1);
+        assertTrue(Files.size(png) > 0 && Files.size(svg) > 0);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img, "PNG decodes");
+        assertEquals(Figures.WIDTH * Figures.PNG_SCALE, img.getWidth());
+        assertEquals(height * Figures.PNG_SCALE, img.getHeight());
+        String text = Files.readString(svg, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("<?xml") && text.contains("<svg"), "SVG document");
+        assertTrue(text.contains("viewBox=\"0 0 " + Figures.WIDTH + " " + height + "\""), "SVG size");
+        assertTrue(text.trim().endsWith("</svg>"), "SVG complete");
+    }
+
+    private void assertNoTemporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
+        }
+    }
+
+    @Test
+    void trainingCurvesWritePngAndSvg() throws IOException {
+        Path base = dir.resolve("training");
+        assertFigure(Figures.trainingCurves("Training", SyntheticRuns.rec(1), SyntheticRuns.kl(1),
+                SyntheticRuns.beta(), base), base, Figures.TRAINING_HEIGHT);
+        Path smoothed = dir.resolve("sub/training-smoothed");   // missing folders are created
+        assertFigure(Figures.trainingCurves("Training, smoothed", SyntheticRuns.rec(1), SyntheticRuns.kl(1),
+                SyntheticRuns.beta(), 25, smoothed), smoothed, Figures.TRAINING_HEIGHT);
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void trainingCurvesHandleManyLabelsZeroBetaAndGaps() throws IOException {
+        List<Series> rec = SyntheticRuns.schemeCurves(3, 80, 3, 4);
+        double[] y = rec.get(0).y();
+        y[100] = Double.NaN;   // a gap in one curve
+        rec = Stream.concat(Stream.of(new Series(rec.get(0).label(), rec.get(0).x(), y)), rec.stream().skip(1)).toList();
+        Path base = dir.resolve("schemes");
+        assertFigure(Figures.trainingCurves("Schemes", rec, SyntheticRuns.schemeCurves(4, 12, 2, 1.5),
+                SyntheticRuns.schemeBeta(), 15, base), base, Figures.TRAINING_HEIGHT);
+    }
+
+    @Test
+    void rewritingAFigureReplacesIt() throws IOException {
+        Path base = dir.resolve("rd");
+        List<Path> first = Figures.rateDistortion("R–D", SyntheticRuns.rdPoints(1), List.of("β-VAE"), base);
+        byte[] before = Files.readAllBytes(first.get(0));
+        List<Path> second = Figures.rateDistortion("R–D, without contours", SyntheticRuns.rdPoints(2),
+                List.of("β-VAE"), false, base);
+        assertEquals(first, second);
+        assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(second.get(0))), "PNG replaced");
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void rateDistortionWritesPngAndSvg() throws IOException {
+        Path base = dir.resolve("rate-distortion");
+        assertFigure(Figures.rateDistortion("Rate–distortion", SyntheticRuns.rdPoints(1), List.of("β-VAE"), base),
+                base, Figures.HEIGHT);
+        Path single = dir.resolve("single-run");
+        assertFigure(Figures.rateDistortion("One run", List.of(new RdPoint("β=1", "β-VAE", 25, 90)),
+                List.of("β-VAE"), single), single, Figures.HEIGHT);
+    }
+
+    /**
+     * Regression: VectorGraphics2D let the rotation of a contour label (drawn in a child graphics) leak into
+     * everything drawn after it, so the SVG's title and legend came out rotated while the PNG was right.
+     */
+    @Test
+    void svgTitleIsNotTransformedByEarlierDrawing() throws Exception {
+        Path svg = Figures.rateDistortion("Title to find", SyntheticRuns.rdPoints(1), List.of("β-VAE"),
+                dir.resolve("rd")).get(1);
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);   // offline
+        Document doc = f.newDocumentBuilder().parse(svg.toFile());
+        NodeList texts = doc.getElementsByTagName("text");
+        Node title = null;
+        for (int i = 0; i < texts.getLength(); i++)
+            if (texts.item(i).getTextContent().equals("Title to find")) title = texts.item(i);
+        assertNotNull(title, "title is drawn as text");
+        for (Node n = title.getParentNode(); n instanceof Element e; n = n.getParentNode())
+            assertTrue(e.getAttribute("transform").isEmpty(), "title inside <" + e.getTagName() + " transform=\""
+                    + e.getAttribute("transform") + "\">");
+    }
+
+    @Test
+    void perDimensionKlWritesPngAndSvg() throws IOException {
+        Path base = dir.resolve("kl-per-dim");
+        assertFigure(Figures.perDimensionKl("KL per dimension", SyntheticRuns.sortedKl(1), base), base,
+                Figures.HEIGHT);
+        List<Series> longLabels = SyntheticRuns.sortedKl(1).stream()
+                .map(s -> new Series(s.label() + " with a label far too long for a legend column", s.x(), s.y()))
+                .toList();
+        Path below = dir.resolve("legend-below");
+        assertFigure(Figures.perDimensionKl("Legend below", longLabels, below), below, Figures.HEIGHT);
+    }
+
+    @Test
+    void badInputsAreRejectedWithTheirName() {
+        Path base = dir.resolve("x");
+        List<Series> one = List.of(new Series("a", new double[]{0, 1}, new double[]{1, 2}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Figures.trainingCurves("t", List.of(), one, one, base));
+        assertTrue(e.getMessage().contains("rec"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Figures.perDimensionKl("t", List.of(one.get(0), one.get(0)), base));
+        assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Figures.trainingCurves("t", one, one, one, 0, base));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Figures.rateDistortion("t", SyntheticRuns.rdPoints(1), List.of("no such group"), base));
+        assertTrue(e.getMessage().contains("no such group"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Figures.rateDistortion("t", List.of(), List.of(), base));
+        assertThrows(IllegalArgumentException.class, () -> new RdPoint("a", "g", Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Series("a", new double[2], new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> new Series(" ", new double[1], new double[1]));
+        assertFalse(Files.exists(dir.resolve("x.png")));
+    }
+
+    @Test
+    void movingAverageIsCentredAndShrinksAtTheEnds() {
+        double[] y = {1, 2, 3, 4, 5};
+        assertArrayEquals(new double[]{1.5, 2, 3, 4, 4.5}, Figures.movingAverage(y, 3), 1e-12);
+        assertArrayEquals(new double[]{1.5, 2.5, 3.5, 4.5, 5}, Figures.movingAverage(y, 2), 1e-12);
+        assertArrayEquals(new double[]{2, 2.5, 3, 3.5, 4}, Figures.movingAverage(y, 5), 1e-12);
+        assertArrayEquals(y, Figures.movingAverage(y, 1), 0);
+        double[] gap = Figures.movingAverage(new double[]{1, Double.NaN, 3, 4, 5}, 3);
+        assertTrue(Double.isNaN(gap[0]) && Double.isNaN(gap[1]) && Double.isNaN(gap[2]));
+        assertArrayEquals(new double[]{4, 4.5}, new double[]{gap[3], gap[4]}, 1e-12, "windows after a NaN recover");
+        assertThrows(IllegalArgumentException.class, () -> Figures.movingAverage(y, 0));
+    }
+
+    @Test
+    void betaPanelIsLogarithmicOnlyForPositiveValuesSpanningADecade() {
+        double[] x = {0, 1};
+        assertTrue(Figures.spansMoreThanADecade(List.of(new Series("a", x, new double[]{0.1, 0.1}),
+                new Series("b", x, new double[]{4, 4}))));
+        assertFalse(Figures.spansMoreThanADecade(List.of(new Series("a", x, new double[]{0.5, 4}))));
+        assertFalse(Figures.spansMoreThanADecade(List.of(new Series("a", x, new double[]{0, 4}))),
+                "a warm-up from β = 0 cannot be drawn on a log axis");
+    }
+
+    @Test
+    void seriesAreImmutableAndSortable() {
+        double[] y = {0.5, 3, 0.01, 1};
+        Series s = Series.sortedDescending("β=1", y);
+        y[0] = 100;
+        assertArrayEquals(new double[]{1, 2, 3, 4}, s.x(), 0);
+        assertArrayEquals(new double[]{3, 1, 0.5, 0.01}, s.y(), 0);
+        s.y()[0] = -1;
+        assertEquals(3, s.y()[0]);
+        assertEquals(Series.sortedDescending("β=1", new double[]{0.5, 3, 0.01, 1}), s);
+    }
+}

@@ -1,0 +1,135 @@
+package org.vaelab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Made-up but plausible results of a β sweep on binarised MNIST-sized data (d = 16), for drawing figures in
+ * tests and samples: six configurations, three seeds, 600 optimiser steps. Not results of any model.
+ */
+final class SyntheticRuns {
+
+    static final List<String> LABELS = List.of("β=0.1", "β=0.5", "β=1", "β=2", "β=4", "mean w=0.1 (β_eff=4.9)");
+    static final double[] BETA = {0.1, 0.5, 1, 2, 4, 4.9};
+    /** Converged distortion D and rate R per configuration, nats per example. */
+    static final double[] REC = {74, 80, 86, 95, 110, 114};
+    static final double[] KL = {48, 33, 26, 18, 10, 8.5};
+    static final int STEPS = 600, LATENT = 16;
+
+    private SyntheticRuns() {
+    }
+
+    static List<Series> rec(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Series> out = new ArrayList<>();
+        for (int c = 0; c < LABELS.size(); c++) {
+            double[] x = steps(), y = new double[STEPS];
+            for (int t = 0; t < STEPS; t++)
+                y[t] = REC[c] + (210 - REC[c]) * Math.exp(-t / 60.0) + 4 * gaussian(rng);
+            out.add(new Series(LABELS.get(c), x, y));
+        }
+        return out;
+    }
+
+    static List<Series> kl(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        List<Series> out = new ArrayList<>();
+        for (int c = 0; c < LABELS.size(); c++) {
+            double[] x = steps(), y = new double[STEPS];
+            for (int t = 0; t < STEPS; t++) {
+                double rise = 1 - Math.exp(-t / 25.0);
+                double overshoot = 0.35 * KL[c] * Math.exp(-t / 120.0) * rise;
+                y[t] = Math.max(0, KL[c] * rise + overshoot + 1.2 * gaussian(rng));
+            }
+            out.add(new Series(LABELS.get(c), x, y));
+        }
+        return out;
+    }
+
+    static List<Series> beta() {
+        List<Series> out = new ArrayList<>();
+        for (int c = 0; c < LABELS.size(); c++) {
+            double[] y = new double[STEPS];
+            java.util.Arrays.fill(y, BETA[c]);
+            out.add(new Series(LABELS.get(c), steps(), y));
+        }
+        return out;
+    }
+
+    static List<RdPoint> rdPoints(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed + 2);
+        List<RdPoint> out = new ArrayList<>();
+        for (int c = 0; c < LABELS.size(); c++) {
+            String group = c < 5 ? "β-VAE" : "normalised";
+            for (int s = 0; s < 3; s++)
+                out.add(new RdPoint(LABELS.get(c), group, KL[c] + 0.8 * gaussian(rng), REC[c] + 0.9 * gaussian(rng)));
+        }
+        return out;
+    }
+
+    static List<Series> sortedKl(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed + 3);
+        List<Series> out = new ArrayList<>();
+        for (int c = 0; c < LABELS.size(); c++) {
+            // Active dimensions share the rate unevenly; the others collapse to ~0.
+            int active = (int) Math.round(Math.min(LATENT, 3 + KL[c] / 3.5));
+            double[] w = new double[LATENT];
+            double sum = 0;
+            for (int j = 0; j < active; j++) sum += w[j] = Math.exp(-j / 4.0) * (0.8 + 0.4 * rng.nextDouble());
+            double[] kl = new double[LATENT];
+            for (int j = 0; j < LATENT; j++)
+                kl[j] = j < active ? KL[c] * w[j] / sum : 0.002 * rng.nextDouble();
+            out.add(Series.sortedDescending(LABELS.get(c), kl));
+        }
+        return out;
+    }
+
+    /** Labels of a comparison of weighting schemes: long, and more than the eight palette colours. */
+    static final List<String> SCHEMES = List.of("β=1", "β=4", "linear warm-up (N=200)", "sigmoid annealing",
+            "cyclical (M=4, R=0.5)", "free bits λ=0.25", "capacity C_max=25", "GECO κ=0.1 (λ as β)",
+            "ControlVAE KL*=20", "σ-VAE (learned σ)");
+
+    /** The KL weight each scheme applies against the step; several start at 0, so no log axis. */
+    static List<Series> schemeBeta() {
+        List<Series> out = new ArrayList<>();
+        for (String label : SCHEMES) {
+            double[] y = new double[STEPS];
+            for (int t = 0; t < STEPS; t++)
+                y[t] = switch (label) {
+                    case "β=4" -> 4;
+                    case "linear warm-up (N=200)" -> Math.min(1, t / 200.0);
+                    case "sigmoid annealing" -> 1 / (1 + Math.exp(-0.03 * (t - 250)));
+                    case "cyclical (M=4, R=0.5)" -> Math.min(1, (t % 150) / 75.0);
+                    case "GECO κ=0.1 (λ as β)" -> 1 / Math.max(0.3, Math.min(3, Math.exp(-t / 150.0) * 3));
+                    case "ControlVAE KL*=20" -> Math.max(0, 0.9 * Math.exp(-t / 80.0) + 0.05 * Math.sin(t / 15.0));
+                    default -> 1;
+                };
+            out.add(new Series(label, steps(), y));
+        }
+        return out;
+    }
+
+    static List<Series> schemeCurves(long seed, double base, double spread, double noise) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Series> out = new ArrayList<>();
+        for (int c = 0; c < SCHEMES.size(); c++) {
+            double[] y = new double[STEPS];
+            double level = base + spread * c;
+            for (int t = 0; t < STEPS; t++) y[t] = level + 2 * level * Math.exp(-t / 70.0) + noise * gaussian(rng);
+            out.add(new Series(SCHEMES.get(c), steps(), y));
+        }
+        return out;
+    }
+
+    private static double[] steps() {
+        double[] x = new double[STEPS];
+        for (int t = 0; t < STEPS; t++) x[t] = t;
+        return x;
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u = rng.nextDouble(), v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+}
