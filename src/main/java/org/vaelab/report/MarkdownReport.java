@@ -36,8 +36,11 @@ public final class MarkdownReport {
 
         List<String> figures = new ArrayList<>();
         if (!finished.isEmpty()) {
-            figures.addAll(rel(dir, Figures.trainingCurves(spec.summary(), curves(finished, "rec"), curves(finished, "kl"),
-                    curves(finished, "beta"), figDir.resolve("training-curves"))));
+            List<Series> rec = curves(finished, "rec");
+            // Per-step batch values are noisy: smooth over ~1/40 of the run, never less than one step.
+            int window = Math.max(1, rec.get(0).x().length / 40);
+            figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, "kl"),
+                    curves(finished, "beta"), window, figDir.resolve("training-curves"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
             for (var rs : finished.values())
