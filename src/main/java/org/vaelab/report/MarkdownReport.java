@@ -106,7 +106,7 @@ public final class MarkdownReport {
         sb.append("| model | MLP VAE ").append(c.model().describe()).append(" |\n");
         sb.append("| training | Adam, learning rate ").append(t.learningRate()).append(", batch ").append(t.batchSize())
                 .append(", ").append(t.epochs()).append(" epochs |\n");
-        sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(" seeds = ").append(runs.size()).append(" runs; ")
+        sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(seeds == 1 ? " seed = " : " seeds = ").append(runs.size()).append(" runs; ")
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
         sb.append("| evaluation | test set; Rec with one posterior sample per image, KL analytic |\n");
         return sb.toString();
@@ -121,14 +121,19 @@ public final class MarkdownReport {
                     .map(r -> Map.of(MetricId.model("train_seconds"), r.provenance().trainSeconds())).toList();
             Summary time = SeedAggregator.summarize(times).get(MetricId.model("train_seconds"));
             sb.append("| ").append(e.getKey()).append(" | ").append(finalBeta(e.getValue().get(0)))
-                    .append(" | ").append(s.get(MetricId.ELBO).format(2))
-                    .append(" | ").append(s.get(MetricId.REC).format(2))
-                    .append(" | ").append(s.get(MetricId.KL).format(2))
-                    .append(" | ").append(s.get(MetricId.ACTIVE_UNITS).format(1))
-                    .append(" | ").append(time.format(1))
+                    .append(" | ").append(cell(s.get(MetricId.ELBO), 2))
+                    .append(" | ").append(cell(s.get(MetricId.REC), 2))
+                    .append(" | ").append(cell(s.get(MetricId.KL), 2))
+                    .append(" | ").append(cell(s.get(MetricId.ACTIVE_UNITS), 1))
+                    .append(" | ").append(cell(time, 1))
                     .append(" | ").append(e.getValue().size()).append(" |\n");
         }
         return sb.toString();
+    }
+
+    /** Mean ± CI half-width; a single seed has no interval, and the N column already says so. */
+    private static String cell(Summary s, int decimals) {
+        return s.n() < 2 ? String.format(Locale.ROOT, "%." + decimals + "f", s.mean()) : s.format(decimals);
     }
 
     private static String finalBeta(RunRecord r) {
@@ -223,7 +228,7 @@ public final class MarkdownReport {
 
     private static String caption(String file) {
         String name = Path.of(file).getFileName().toString().replace(".png", "");
-        if (name.startsWith("training-curves")) return "Training curves: " + name.substring("training-curves".length()).replace("-", " ").strip();
+        if (name.startsWith("training-curves")) return "Training curves: Rec, KL and β per step";
         if (name.startsWith("rate-distortion")) return "Rate–distortion plane";
         if (name.startsWith("kl-per-dimension")) return "KL per latent dimension";
         return name;

@@ -51,6 +51,8 @@ public final class RunFiles {
         Files.createDirectories(runsDir);
         Path target = runsDir.resolve(run.runId());
         Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
+        tmp.toFile().setReadable(true, false);
+        tmp.toFile().setExecutable(true, false);
         try {
             Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
