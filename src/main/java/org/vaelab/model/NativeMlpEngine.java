@@ -10,12 +10,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SigmoidDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -422,8 +422,10 @@ public final class NativeMlpEngine implements VaeEngine {
         if (arch.likelihood() == Likelihood.BERNOULLI) {
             delta.rows.muli(rec / n);
         } else {
-            // ∂Rec/∂l = (m − x)/σ² · m(1 − m)
-            Nd4j.exec(new SigmoidDerivative(buf.logits.rows, buf.tmpD));
+            // ∂Rec/∂l = (m − x)/σ² · m(1 − m), with m = (m − x) + x
+            Nd4j.exec(new AddOp(delta.rows, buf.x.rows, buf.tmpD));
+            delta.rows.muli(buf.tmpD);
+            buf.tmpD.rsubi(1.0);
             delta.rows.muli(buf.tmpD).muli(rec / (n * arch.sigma() * arch.sigma()));
         }
 
@@ -490,7 +492,7 @@ public final class NativeMlpEngine implements VaeEngine {
         if (a == null || a.rank() != 2 || a.columns() != columns || a.rows() < 1)
             throw new IllegalArgumentException(name + " must be a non-empty matrix with " + columns
                     + " columns, got " + (a == null ? "null" : java.util.Arrays.toString(a.shape())));
-        return (int) a.rows();
+        return a.rows();
     }
 
     private static INDArray rowRange(INDArray a, int r0, int r1) {
@@ -499,7 +501,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     private static void copyRowMajor(INDArray m, double[] dst, int rowOffset) {
         double[][] rows = m.toDoubleMatrix();
-        int cols = (int) m.columns();
+        int cols = m.columns();
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, dst, (rowOffset + i) * cols, cols);
     }
 

@@ -5,6 +5,7 @@ import java.util.Random;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.weighting.LossWeights;
 
 /**
@@ -21,7 +22,7 @@ import org.vaelab.weighting.LossWeights;
  * <pre>
  *   mvn -q -o test-compile
  *   mvn -q -o dependency:build-classpath -Dmdep.outputFile=cp.txt
- *   OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:$(cat cp.txt) org.vaelab.model.EngineStepTiming [rounds]
+ *   OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:$(cat cp.txt) org.vaelab.model.EngineStepTiming [rounds [blasThreads]]
  * </pre>
  */
 public final class EngineStepTiming {
@@ -33,6 +34,8 @@ public final class EngineStepTiming {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7, steps = 60;
+        // Optionally let OpenBLAS use more threads than ND4J's own OpenMP ops (which follow OMP_NUM_THREADS).
+        if (args.length > 1) Nd4j.factory().blas().setMaxThreads(Integer.parseInt(args[1]));
         VaeArchitecture arch = VaeArchitecture.bernoulli(784, List.of(512, 256), 32, Activation.RELU);
         NativeMlpEngine engine = new NativeMlpEngine(arch, BATCH, 1e-3, 1, DataType.FLOAT);
         Random rng = new Random(1);
@@ -44,9 +47,10 @@ public final class EngineStepTiming {
         var beta = FixedWeighting.beta(1, 32);
         LossWeights w = LossWeights.beta(1, 32);
 
-        System.out.printf("%s, batch %d, %d parameters; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s%n",
-                arch.describe(), BATCH, engine.parameterCount(), System.getenv("OMP_NUM_THREADS"),
-                System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_CORETYPE"));
+        System.out.printf("%s, batch %d, %d parameters; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s,"
+                        + " BLAS threads %d%n", arch.describe(), BATCH, engine.parameterCount(),
+                System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_CORETYPE"),
+                Nd4j.factory().blas().getMaxThreads());
         for (int t = 0; t < 100; t++) engine.step(xs[t % POOL], eps[t % POOL], beta, EngineFixtures.progress(t, arch));
 
         // Other processes share the machine: rounds of each phase are interleaved, and the median and the
