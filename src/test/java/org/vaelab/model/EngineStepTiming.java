@@ -21,9 +21,15 @@ import org.vaelab.weighting.LossWeights;
  * before the JVM starts):
  * <pre>
  *   mvn -q -o test-compile
- *   mvn -q -o dependency:build-classpath -Dmdep.outputFile=cp.txt
- *   OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:$(cat cp.txt) org.vaelab.model.EngineStepTiming [rounds [blasThreads]]
+ *   mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ *   OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.vaelab.model.EngineStepTiming [rounds [blasThreads]]
  * </pre>
+ *
+ * <p>OpenBLAS picks its kernels from the CPU model. On this project's VMs the model reads "Intel Xeon
+ * Processor", which OpenBLAS 0.3.19 does not recognise, so it falls back to its SSE3 "Prescott" kernels
+ * ({@code OPENBLAS_VERBOSE=2} prints "Core: Prescott") and gemm runs 4-5x slower than it can. On a CPU with
+ * AVX-512, {@code OPENBLAS_CORETYPE=SkylakeX} in the environment selects the right kernels (Haswell for
+ * AVX2-only CPUs); a core type the CPU cannot execute crashes, so a launcher must check the CPU flags first.
  */
 public final class EngineStepTiming {
 
