@@ -1,6 +1,7 @@
 package org.vaelab.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,8 +137,8 @@ public final class NativeMlpEngine implements VaeEngine {
                     matrixView(grad, offset, in, out), vectorView(grad, bias, out), matrixView(grad, bias, out, 1));
             offset += (long) in * out + out;
         }
-        encoder = java.util.Arrays.copyOfRange(layers, 0, nEnc);
-        decoder = java.util.Arrays.copyOfRange(layers, nEnc, layers.length);
+        encoder = Arrays.copyOfRange(layers, 0, nEnc);
+        decoder = Arrays.copyOfRange(layers, nEnc, layers.length);
         initialise(initSeed);
 
         adam = new FlatAdam(params, grad, learningRate, BETA1, BETA2, ADAM_EPS);
@@ -491,7 +492,7 @@ public final class NativeMlpEngine implements VaeEngine {
     private static int rows(INDArray a, int columns, String name) {
         if (a == null || a.rank() != 2 || a.columns() != columns || a.rows() < 1)
             throw new IllegalArgumentException(name + " must be a non-empty matrix with " + columns
-                    + " columns, got " + (a == null ? "null" : java.util.Arrays.toString(a.shape())));
+                    + " columns, got " + (a == null ? "null" : Arrays.toString(a.shape())));
         return a.rows();
     }
 
