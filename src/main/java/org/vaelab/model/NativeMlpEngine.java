@@ -1,6 +1,7 @@
 package org.vaelab.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,18 +10,17 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.SigmoidDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
 import org.vaelab.weighting.LossWeights;
 import org.vaelab.weighting.Progress;
 import org.vaelab.weighting.Weighting;
@@ -46,11 +46,12 @@ import org.vaelab.weighting.Weighting;
  *
  * <h2>Memory layout</h2>
  * All weights and biases are views of one flat parameter vector, and all their gradients views of one flat
- * gradient vector, so Adam runs as a single fused op over the whole model. Weight matrices are stored
- * column-major ({@code 'f'}) because {@link Nd4j#gemm} writes only into {@code 'f'} arrays; activations are
- * {@code 'f'} for the same reason, which also makes the μ and log σ² halves of the encoder head contiguous.
- * Activation and gradient buffers are allocated once per batch size and reused (a few sizes are cached, so
- * the short last batch of an epoch does not reallocate every epoch).
+ * gradient vector, so Adam ({@link FlatAdam}) is one pass over the whole model. Weight matrices are stored
+ * column-major ({@code 'f'}) because {@link Nd4j#gemm} writes only into {@code 'f'} arrays. Activations are
+ * row-major, one example per row like the caller's x, so that element-wise ops between them and x take ND4J's
+ * fast path and x needs no copy; gemm sees their transposes, which are column-major views, and computes
+ * {@code outᵀ = Wᵀ·aᵀ}. Activation and gradient buffers are allocated once per batch size and reused (a few
+ * sizes are cached, so the short last batch of an epoch does not reallocate every epoch).
  *
  * <h2>Determinism</h2>
  * Initial weights come from a {@link SplittableRandom} seeded with {@code initSeed} (He-uniform for ReLU
@@ -77,8 +78,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     private final Layer[] encoder, decoder;
     private final INDArray params, grad;
-    private final GradientUpdater<?> adam;
-    private int updates;
+    private final FlatAdam adam;
 
     /** Per-dimension KL coefficient kl[j] / B, as a row vector for broadcasting. */
     private final INDArray klScale;
@@ -132,23 +132,23 @@ public final class NativeMlpEngine implements VaeEngine {
         long offset = 0;
         for (int i = 0; i < layers.length; i++) {
             int in = shapes.get(i)[0], out = shapes.get(i)[1];
-            layers[i] = new Layer(in, out,
-                    matrixView(params, offset, in, out), vectorView(params, offset + (long) in * out, out),
-                    matrixView(grad, offset, in, out), vectorView(grad, offset + (long) in * out, out));
+            long bias = offset + (long) in * out;
+            layers[i] = new Layer(in, out, matrixView(params, offset, in, out), vectorView(params, bias, out),
+                    matrixView(grad, offset, in, out), vectorView(grad, bias, out), matrixView(grad, bias, out, 1));
             offset += (long) in * out + out;
         }
-        encoder = java.util.Arrays.copyOfRange(layers, 0, nEnc);
-        decoder = java.util.Arrays.copyOfRange(layers, nEnc, layers.length);
+        encoder = Arrays.copyOfRange(layers, 0, nEnc);
+        decoder = Arrays.copyOfRange(layers, nEnc, layers.length);
         initialise(initSeed);
 
-        adam = new Adam(learningRate, BETA1, BETA2, ADAM_EPS).instantiate(Nd4j.zeros(dtype, 2 * total), true);
+        adam = new FlatAdam(params, grad, learningRate, BETA1, BETA2, ADAM_EPS);
         klScale = Nd4j.zeros(dtype, 1, latentDim);
         buffers(batchSize);
     }
 
-    /** A weight matrix (in × out) stored column-major at {@code offset} of a flat vector. */
-    private INDArray matrixView(INDArray flat, long offset, int in, int out) {
-        return Nd4j.create(flat.data(), new long[]{in, out}, new long[]{1, in}, offset, 'f', dtype);
+    /** A matrix (rows × cols) stored column-major at {@code offset} of a flat vector. */
+    private INDArray matrixView(INDArray flat, long offset, int rows, int cols) {
+        return Nd4j.create(flat.data(), new long[]{rows, cols}, new long[]{1, rows}, offset, 'f', dtype);
     }
 
     private INDArray vectorView(INDArray flat, long offset, int n) {
@@ -189,8 +189,7 @@ public final class NativeMlpEngine implements VaeEngine {
         LossWeights w = weighting.weights(progress, stats);
         double[] kl = checkWeights(w);
         backward(buf, w.rec(), kl);
-        adam.applyUpdater(grad, updates++, progress.epoch());
-        params.subi(grad);
+        adam.step();
         return new StepResult(stats, w, loss(stats, w.rec(), kl));
     }
 
@@ -201,7 +200,7 @@ public final class NativeMlpEngine implements VaeEngine {
         for (int r0 = 0; r0 < n; r0 += batchSize) {
             int r1 = Math.min(n, r0 + batchSize);
             Buffers buf = buffers(r1 - r0);
-            buf.x.assign(rowRange(x, r0, r1));
+            buf.setInput(rowRange(x, r0, r1));
             forwardEncoder(buf);
             copyRowMajor(buf.mu, mu, r0);
             copyRowMajor(buf.logvar, logvar, r0);
@@ -218,8 +217,8 @@ public final class NativeMlpEngine implements VaeEngine {
         for (int r0 = 0; r0 < n; r0 += batchSize) {
             int r1 = Math.min(n, r0 + batchSize);
             Buffers buf = buffers(r1 - r0);
-            buf.x.assign(rowRange(x, r0, r1));
-            buf.z.assign(rowRange(z, r0, r1));
+            buf.setInput(rowRange(x, r0, r1));
+            buf.z.rows.assign(rowRange(z, r0, r1));
             forwardDecoder(buf);
             elementwiseRec(buf);
             buf.tmpD.sum(buf.perExample, 1);
@@ -236,9 +235,9 @@ public final class NativeMlpEngine implements VaeEngine {
         for (int r0 = 0; r0 < n; r0 += batchSize) {
             int r1 = Math.min(n, r0 + batchSize);
             Buffers buf = buffers(r1 - r0);
-            buf.z.assign(rowRange(z, r0, r1));
+            buf.z.rows.assign(rowRange(z, r0, r1));
             forwardDecoder(buf);
-            Nd4j.exec(new Sigmoid(buf.logits, buf.tmpD));
+            Nd4j.exec(new Sigmoid(buf.logits.rows, buf.tmpD));
             out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all()).assign(buf.tmpD);
         }
         return out;
@@ -282,7 +281,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     /**
      * The live flat gradient vector, laid out like {@link #parameters()}. Holds ∂L/∂θ after
-     * {@link #lossAndGradient}; after {@link #step} it holds the Adam update that was applied instead.
+     * {@link #lossAndGradient}; after {@link #step}, the gradient that step's update was computed from.
      */
     public INDArray gradient() {
         return grad;
@@ -312,7 +311,7 @@ public final class NativeMlpEngine implements VaeEngine {
         if (rows(eps, latentDim, "eps") != n)
             throw new IllegalArgumentException("x and eps must have equal rows, got " + n + " and " + eps.rows());
         Buffers buf = buffers(n);
-        buf.x.assign(x);
+        buf.setInput(x);
         buf.eps.assign(eps);
         return buf;
     }
@@ -322,41 +321,41 @@ public final class NativeMlpEngine implements VaeEngine {
         // z = μ + exp(½·lv) ⊙ ε
         buf.std.assign(buf.logvar).muli(0.5);
         Nd4j.exec(new Exp(buf.std, buf.std));
-        Nd4j.exec(new MulOp(buf.eps, buf.std, buf.z));
-        buf.z.addi(buf.mu);
+        Nd4j.exec(new MulOp(buf.eps, buf.std, buf.z.rows));
+        buf.z.rows.addi(buf.mu);
         forwardDecoder(buf);
     }
 
     private void forwardEncoder(Buffers buf) {
-        INDArray a = buf.x;
+        Mat a = buf.x;
         for (int i = 0; i < encoder.length; i++) {
-            INDArray out = i < buf.encAct.length ? buf.encAct[i] : buf.encOut;
+            Mat out = i < buf.encAct.length ? buf.encAct[i] : buf.encOut;
             affine(encoder[i], a, out, i < buf.encAct.length);
             a = out;
         }
     }
 
     private void forwardDecoder(Buffers buf) {
-        INDArray a = buf.z;
+        Mat a = buf.z;
         for (int i = 0; i < decoder.length; i++) {
-            INDArray out = i < buf.decAct.length ? buf.decAct[i] : buf.logits;
+            Mat out = i < buf.decAct.length ? buf.decAct[i] : buf.logits;
             affine(decoder[i], a, out, i < buf.decAct.length);
             a = out;
         }
     }
 
-    /** out = act(a·W + b) (no activation on output layers). */
-    private void affine(Layer layer, INDArray a, INDArray out, boolean activate) {
-        Nd4j.gemm(a, layer.w, out, false, false, 1.0, 0.0);
-        out.addiRowVector(layer.b);
+    /** out = act(a·W + b) (no activation on output layers), computed as outᵀ = Wᵀ·aᵀ. */
+    private void affine(Layer layer, Mat a, Mat out, boolean activate) {
+        Nd4j.gemm(layer.w, a.cols, out.cols, true, false, 1.0, 0.0);
+        out.rows.addiRowVector(layer.b);
         if (!activate) return;
-        if (arch.activation() == Activation.RELU) Nd4j.exec(new RectifiedLinear(out, out, 0.0));
-        else Nd4j.exec(new Tanh(out, out));
+        if (arch.activation() == Activation.RELU) Nd4j.exec(new RectifiedLinear(out.rows, out.rows, 0.0));
+        else Nd4j.exec(new Tanh(out.rows, out.rows));
     }
 
-    /** Per-element reconstruction term into tmpD, without the Gaussian normaliser. Uses delta as scratch. */
+    /** Per-element reconstruction term into tmpD, without the Gaussian normaliser. Uses dLogits as scratch. */
     private void elementwiseRec(Buffers buf) {
-        INDArray l = buf.logits, t = buf.tmpD, s = buf.dLogits;
+        INDArray l = buf.logits.rows, t = buf.tmpD, s = buf.dLogits.rows, x = buf.x.rows;
         if (arch.likelihood() == Likelihood.BERNOULLI) {
             // relu(l) − x·l + log1p(exp(−|l|))
             Nd4j.exec(new Abs(l, t));
@@ -365,12 +364,12 @@ public final class NativeMlpEngine implements VaeEngine {
             Nd4j.exec(new Log1p(t, t));
             Nd4j.exec(new RectifiedLinear(l, s, 0.0));
             t.addi(s);
-            Nd4j.exec(new MulOp(buf.x, l, s));
+            Nd4j.exec(new MulOp(x, l, s));
             t.subi(s);
         } else {
             // (x − sigmoid(l))² / (2σ²)
             Nd4j.exec(new Sigmoid(l, s));
-            s.subi(buf.x);
+            s.subi(x);
             Nd4j.exec(new MulOp(s, s, t));
             t.muli(1.0 / (2 * arch.sigma() * arch.sigma()));
         }
@@ -384,9 +383,10 @@ public final class NativeMlpEngine implements VaeEngine {
         int n = buf.n;
         boolean bernoulli = arch.likelihood() == Likelihood.BERNOULLI;
         if (bernoulli) elementwiseRec(buf); // before dLogits is filled: it uses it as scratch
-        Nd4j.exec(new Sigmoid(buf.logits, buf.dLogits));
-        buf.dLogits.subi(buf.x);
-        double norm = buf.dLogits.norm2Number().doubleValue();
+        INDArray r = buf.dLogits.rows;
+        Nd4j.exec(new Sigmoid(buf.logits.rows, r));
+        r.subi(buf.x.rows);
+        double norm = r.norm2Number().doubleValue();
         double sse = norm * norm;
         double recSum = bernoulli
                 ? buf.tmpD.sumNumber().doubleValue()
@@ -419,60 +419,64 @@ public final class NativeMlpEngine implements VaeEngine {
     private void backward(Buffers buf, double rec, double[] kl) {
         int n = buf.n;
         // ∂L/∂l = (rec/B)·∂Rec/∂l; dLogits holds sigmoid(l) − x.
-        INDArray delta = buf.dLogits;
+        Mat delta = buf.dLogits;
         if (arch.likelihood() == Likelihood.BERNOULLI) {
-            delta.muli(rec / n);
+            delta.rows.muli(rec / n);
         } else {
-            // ∂Rec/∂l = (m − x)/σ² · m(1 − m)
-            Nd4j.exec(new SigmoidDerivative(buf.logits, buf.tmpD));
-            delta.muli(buf.tmpD).muli(rec / (n * arch.sigma() * arch.sigma()));
+            // ∂Rec/∂l = (m − x)/σ² · m(1 − m), with m = (m − x) + x
+            Nd4j.exec(new AddOp(delta.rows, buf.x.rows, buf.tmpD));
+            delta.rows.muli(buf.tmpD);
+            buf.tmpD.rsubi(1.0);
+            delta.rows.muli(buf.tmpD).muli(rec / (n * arch.sigma() * arch.sigma()));
         }
 
         for (int i = decoder.length - 1; i >= 0; i--) {
-            INDArray in = i > 0 ? buf.decAct[i - 1] : buf.z;
-            INDArray dIn = i > 0 ? buf.decDelta[i - 1] : buf.dz;
-            layerBackward(decoder[i], in, delta, dIn);
-            if (i > 0) activationBackward(in, dIn, buf.decTmp[i - 1]);
+            Mat in = i > 0 ? buf.decAct[i - 1] : buf.z;
+            Mat dIn = i > 0 ? buf.decDelta[i - 1] : buf.dz;
+            layerBackward(decoder[i], in, delta, dIn, buf.ones);
+            if (i > 0) activationBackward(in.rows, dIn.rows, buf.decTmp[i - 1]);
             delta = dIn;
         }
 
         // Reparameterisation and KL: klScale[j] = kl[j]/B.
         for (int j = 0; j < latentDim; j++) klScale.putScalar(0, j, kl[j] / n);
+        INDArray dz = buf.dz.rows;
         // ∂L/∂μ = ∂L/∂z + (kl/B)·μ
-        buf.dMu.assign(buf.mu).muliRowVector(klScale).addi(buf.dz);
+        buf.dMu.assign(buf.mu).muliRowVector(klScale).addi(dz);
         // ∂L/∂lv = ½·[∂L/∂z ⊙ ε ⊙ exp(½lv) + (kl/B)·(exp(lv) − 1)]
-        Nd4j.exec(new MulOp(buf.dz, buf.eps, buf.dLogvar));
-        buf.dLogvar.muli(buf.std);
-        buf.latentTmp.assign(buf.var).subi(1.0).muliRowVector(klScale);
-        buf.dLogvar.addi(buf.latentTmp).muli(0.5);
+        Nd4j.exec(new MulOp(dz, buf.eps, buf.latentTmp));
+        buf.latentTmp.muli(buf.std);
+        buf.dLogvar.assign(buf.var).subi(1.0).muliRowVector(klScale).addi(buf.latentTmp).muli(0.5);
 
         delta = buf.dEncOut;
         for (int i = encoder.length - 1; i >= 0; i--) {
-            INDArray in = i > 0 ? buf.encAct[i - 1] : buf.x;
-            INDArray dIn = i > 0 ? buf.encDelta[i - 1] : null;
-            layerBackward(encoder[i], in, delta, dIn);
-            if (i > 0) activationBackward(in, dIn, buf.encTmp[i - 1]);
+            Mat in = i > 0 ? buf.encAct[i - 1] : buf.x;
+            Mat dIn = i > 0 ? buf.encDelta[i - 1] : null;
+            layerBackward(encoder[i], in, delta, dIn, buf.ones);
+            if (i > 0) activationBackward(in.rows, dIn.rows, buf.encTmp[i - 1]);
             delta = dIn;
         }
     }
 
-    /** ∂W = inᵀ·δ, ∂b = Σ_rows δ, and (if dIn is not null) ∂in = δ·Wᵀ. */
-    private static void layerBackward(Layer layer, INDArray in, INDArray delta, INDArray dIn) {
-        Nd4j.gemm(in, delta, layer.gw, true, false, 1.0, 0.0);
-        delta.sum(layer.gb, 0);
-        if (dIn != null) Nd4j.gemm(delta, layer.w, dIn, false, true, 1.0, 0.0);
+    /** ∂W = inᵀ·δ, ∂b = δᵀ·1, and (if dIn is not null) ∂inᵀ = W·δᵀ. */
+    private static void layerBackward(Layer layer, Mat in, Mat delta, Mat dIn, INDArray ones) {
+        Nd4j.gemm(in.cols, delta.cols, layer.gw, false, true, 1.0, 0.0);
+        // A matrix-vector product sums the rows 3x faster than a reduction along dimension 0.
+        Nd4j.gemm(delta.cols, ones, layer.gbColumn, false, false, 1.0, 0.0);
+        if (dIn != null) Nd4j.gemm(layer.w, delta.cols, dIn.cols, false, false, 1.0, 0.0);
     }
 
     /** δ ← δ ⊙ act'(pre-activation), written in terms of the stored activation a. */
     private void activationBackward(INDArray a, INDArray delta, INDArray tmp) {
         if (arch.activation() == Activation.RELU) {
-            Nd4j.exec(new ThresholdReluBp(a, delta, delta, 0.0));
+            // relu' = step(a); ND4J's fused relu/threshold-relu backward ops are ~10x slower than these two.
+            Nd4j.exec(new Step(a, tmp, 0.0));
         } else {
             // tanh' = 1 − a²
             Nd4j.exec(new MulOp(a, a, tmp));
             tmp.rsubi(1.0);
-            delta.muli(tmp);
         }
+        delta.muli(tmp);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -488,8 +492,8 @@ public final class NativeMlpEngine implements VaeEngine {
     private static int rows(INDArray a, int columns, String name) {
         if (a == null || a.rank() != 2 || a.columns() != columns || a.rows() < 1)
             throw new IllegalArgumentException(name + " must be a non-empty matrix with " + columns
-                    + " columns, got " + (a == null ? "null" : java.util.Arrays.toString(a.shape())));
-        return (int) a.rows();
+                    + " columns, got " + (a == null ? "null" : Arrays.toString(a.shape())));
+        return a.rows();
     }
 
     private static INDArray rowRange(INDArray a, int r0, int r1) {
@@ -498,7 +502,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     private static void copyRowMajor(INDArray m, double[] dst, int rowOffset) {
         double[][] rows = m.toDoubleMatrix();
-        int cols = (int) m.columns();
+        int cols = m.columns();
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, dst, (rowOffset + i) * cols, cols);
     }
 
@@ -506,53 +510,85 @@ public final class NativeMlpEngine implements VaeEngine {
         return buffers.computeIfAbsent(n, Buffers::new);
     }
 
-    /** One dense layer's parameters and gradients, all views of the flat vectors. */
-    private record Layer(int in, int out, INDArray w, INDArray b, INDArray gw, INDArray gb) {
+    /**
+     * One dense layer's parameters and gradients, all views of the flat vectors: W and ∂W (in × out,
+     * column-major), b and ∂b, and ∂b again as an out × 1 column for the matrix-vector product that fills it.
+     */
+    private record Layer(int in, int out, INDArray w, INDArray b, INDArray gw, INDArray gb, INDArray gbColumn) {
     }
 
-    /** Activations and gradient buffers for one batch size, all column-major ('f'). */
+    /**
+     * A batch-major matrix (one example per row, row-major) and its transpose, the column-major view that
+     * {@link Nd4j#gemm} reads and writes without copying. Element-wise ops use {@code rows}.
+     */
+    private record Mat(INDArray rows, INDArray cols) {
+        static Mat of(INDArray rows) {
+            return new Mat(rows, rows.transpose());
+        }
+    }
+
+    /** Activations and gradient buffers for one batch size. */
     private final class Buffers {
         final int n;
-        final INDArray x, eps, z, std, var, logits, tmpD, dLogits, dz, latentTmp, klElem, klDim, perExample;
-        final INDArray encOut, mu, logvar, dEncOut, dMu, dLogvar;
-        final INDArray[] encAct, encDelta, encTmp, decAct, decDelta, decTmp;
+        /** The input: the caller's array itself when it is row-major and of the engine's type, else {@link #xCopy}. */
+        Mat x;
+        final Mat xCopy, z, logits, dLogits, dz, encOut, dEncOut;
+        final INDArray eps, std, var, latentTmp, klElem, klDim, tmpD, perExample, ones;
+        /** Column views of the encoder head [μ | log σ²] and of its gradient. */
+        final INDArray mu, logvar, dMu, dLogvar;
+        final Mat[] encAct, encDelta, decAct, decDelta;
+        final INDArray[] encTmp, decTmp;
 
         Buffers(int n) {
             this.n = n;
-            x = m(inputDim);
+            xCopy = Mat.of(m(inputDim));
+            x = xCopy;
+            z = Mat.of(m(latentDim));
+            dz = Mat.of(m(latentDim));
+            logits = Mat.of(m(inputDim));
+            dLogits = Mat.of(m(inputDim));
+            encOut = Mat.of(m(2 * latentDim));
+            dEncOut = Mat.of(m(2 * latentDim));
             eps = m(latentDim);
-            z = m(latentDim);
             std = m(latentDim);
             var = m(latentDim);
             latentTmp = m(latentDim);
             klElem = m(latentDim);
-            dz = m(latentDim);
             klDim = Nd4j.create(dtype, latentDim);
-            perExample = Nd4j.create(dtype, n);
-            logits = m(inputDim);
             tmpD = m(inputDim);
-            dLogits = m(inputDim);
-            encOut = m(2 * latentDim);
-            dEncOut = m(2 * latentDim);
-            mu = encOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
-            logvar = encOut.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, 2 * latentDim));
-            dMu = dEncOut.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
-            dLogvar = dEncOut.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, 2 * latentDim));
-            encAct = hidden(arch.encoderHidden(), true);
-            encDelta = hidden(arch.encoderHidden(), true);
-            encTmp = hidden(arch.encoderHidden(), arch.activation() == Activation.TANH);
-            decAct = hidden(arch.decoderHidden(), true);
-            decDelta = hidden(arch.decoderHidden(), true);
-            decTmp = hidden(arch.decoderHidden(), arch.activation() == Activation.TANH);
+            perExample = Nd4j.create(dtype, n);
+            ones = Nd4j.ones(dtype, n, 1);
+            mu = encOut.rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
+            logvar = encOut.rows.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, 2 * latentDim));
+            dMu = dEncOut.rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
+            dLogvar = dEncOut.rows.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, 2 * latentDim));
+            encAct = mats(arch.encoderHidden());
+            encDelta = mats(arch.encoderHidden());
+            decAct = mats(arch.decoderHidden());
+            decDelta = mats(arch.decoderHidden());
+            encTmp = new INDArray[encAct.length];
+            for (int i = 0; i < encTmp.length; i++) encTmp[i] = m(arch.encoderHidden().get(i));
+            decTmp = new INDArray[decAct.length];
+            for (int i = 0; i < decTmp.length; i++) decTmp[i] = m(arch.decoderHidden().get(i));
+        }
+
+        /** Uses x in place when gemm and the element-wise ops can read it as it is; copies it otherwise. */
+        void setInput(INDArray input) {
+            if (input.dataType() == dtype && input.ordering() == 'c' && Shape.hasDefaultStridesForShape(input)) {
+                x = Mat.of(input);
+            } else {
+                xCopy.rows.assign(input);
+                x = xCopy;
+            }
         }
 
         private INDArray m(int columns) {
-            return Nd4j.create(dtype, new long[]{n, columns}, 'f');
+            return Nd4j.create(dtype, new long[]{n, columns}, 'c');
         }
 
-        private INDArray[] hidden(List<Integer> widths, boolean allocate) {
-            INDArray[] out = new INDArray[widths.size()];
-            if (allocate) for (int i = 0; i < out.length; i++) out[i] = m(widths.get(i));
+        private Mat[] mats(List<Integer> widths) {
+            Mat[] out = new Mat[widths.size()];
+            for (int i = 0; i < out.length; i++) out[i] = Mat.of(m(widths.get(i)));
             return out;
         }
     }

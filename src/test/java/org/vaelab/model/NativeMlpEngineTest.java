@@ -202,6 +202,32 @@ class NativeMlpEngineTest {
         assertArrayEquals(exact.parameters().toDoubleVector(), big.parameters().toDoubleVector(), 1e-12);
     }
 
+    /**
+     * The engine reads a row-major x of its own type in place and copies anything else; both routes must give
+     * the same step (column-major x, double x and double ε for a float engine, a row range of a larger array).
+     */
+    @Test
+    void inputLayoutAndTypeDoNotMatter() {
+        Random rng = new Random(12);
+        INDArray big = EngineFixtures.uniform(rng, 20, 12, DataType.FLOAT);
+        INDArray x = big.get(NDArrayIndex.interval(3, 11), NDArrayIndex.all());
+        INDArray eps = EngineFixtures.normal(rng, 8, 3, DataType.FLOAT);
+        INDArray[][] variants = {
+                {x.dup('c'), eps},
+                {x, eps},
+                {x.dup('f'), eps.dup('f')},
+                {x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)}};
+        var beta = FixedWeighting.beta(1, 3);
+        double[] reference = null;
+        for (INDArray[] v : variants) {
+            NativeMlpEngine engine = new NativeMlpEngine(SMALL, 8, 1e-2, 3, DataType.FLOAT);
+            double loss = engine.step(v[0], v[1], beta, EngineFixtures.progress(0, SMALL)).loss();
+            double[] result = {loss, engine.step(v[0], v[1], beta, EngineFixtures.progress(1, SMALL)).loss()};
+            if (reference == null) reference = result;
+            else assertArrayEquals(reference, result, 1e-5);
+        }
+    }
+
     /** Evaluation chunks internally: results do not depend on how many rows are passed at once. */
     @Test
     void evaluationIsIndependentOfChunking() {
