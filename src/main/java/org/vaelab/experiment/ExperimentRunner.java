@@ -50,7 +50,7 @@ public final class ExperimentRunner {
         Path dir = Path.of(overrides.reportsDir(), experiment.name());
         Path runsDir = dir.resolve("runs");
         out.printf("vaelab: %s (%d runs) -> %s%n", experiment.name(), runs.size(), dir);
-        out.printf("threads: OMP_NUM_THREADS=%s, %d cores%n", System.getenv("OMP_NUM_THREADS"),
+        out.printf("threads: OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, %d cores%n", System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"),
                 Runtime.getRuntime().availableProcessors());
 
         String[] git = SystemInfo.git();

@@ -34,6 +34,7 @@ public final class SystemInfo {
         h.put("maxHeapMiB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
         h.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         h.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
+        h.put("OPENBLAS_CORETYPE", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         return h;
     }
 
