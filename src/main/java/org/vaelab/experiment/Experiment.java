@@ -1,6 +1,10 @@
 package org.vaelab.experiment;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.vaelab.report.RunRecord;
 
 /**
@@ -34,5 +38,16 @@ public interface Experiment {
      */
     default String discussion(List<RunRecord> runs) {
         return "";
+    }
+
+    /**
+     * For experiments that are not a sweep of arms × seeds (benchmarks, estimator checks): do the whole job and
+     * return the report written, if any. The runner calls this first and uses {@link #arms()} only when it returns
+     * {@code Optional.empty()} without doing anything, which is the default.
+     *
+     * @return empty if this is an ordinary sweep; otherwise the path of the report (or of the output folder)
+     */
+    default Optional<Path> runStandalone(Overrides overrides, PrintStream out) throws IOException {
+        return Optional.empty();
     }
 }

@@ -46,6 +46,8 @@ public final class ExperimentRunner {
 
     /** Runs the experiment and returns the path of its report. */
     public Path run(Experiment experiment, Overrides overrides) throws IOException {
+        Optional<Path> standalone = experiment.runStandalone(overrides, out);
+        if (standalone.isPresent()) return standalone.get();
         List<RunConfig> runs = overrides.runs(experiment);
         Path dir = Path.of(overrides.reportsDir(), experiment.name());
         Path runsDir = dir.resolve("runs");

@@ -38,6 +38,17 @@ public final class SystemInfo {
         return h;
     }
 
+    /** Peak resident memory of this process in MiB (VmHWM from /proc/self/status), or -1 where unavailable. */
+    public static long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** {@code [commit, dirty]} of the checkout in the working directory; {@code unknown} without git. */
     public static String[] git() {
         String commit = run("git", "rev-parse", "HEAD");

@@ -1,0 +1,197 @@
+package org.vaelab.experiments;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.variational.BernoulliReconstructionDistribution;
+import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.vaelab.data.Binarization;
+import org.vaelab.data.DataSources;
+import org.vaelab.data.ImageDataset;
+import org.vaelab.data.Split;
+import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Experiment;
+import org.vaelab.experiment.Overrides;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.TestSetEvaluator;
+import org.vaelab.model.VaeArchitecture;
+import org.vaelab.provenance.SystemInfo;
+import org.vaelab.report.AtomicFiles;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.Seeds;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.train.Trainer;
+import org.vaelab.weighting.ConstantBeta;
+
+/**
+ * <h2>Bench: how fast does vaelab train and evaluate, and does it agree with DL4J?</h2>
+ *
+ * <p>Sweeps multiply every second per epoch, so speed is a feature. This page times the reference model of
+ * ND4J-NOTES.md — an MLP VAE 784-512-256-32 with ReLU, a Bernoulli decoder, batch 128, Adam 1e-3 — on the 60,000
+ * Fashion-MNIST training images (continuous targets, as in the notes), with vaelab's engine and with DL4J's own
+ * {@code VariationalAutoencoder} layer (KL weight 1) on identical data. The first epoch of each is a warm-up (JIT,
+ * buffer allocation); the figure reported is the median of the later epochs. Both models are then scored on the
+ * 10,000 test images: the two test ELBOs should agree to within the run-to-run spread of different initialisations.
+ *
+ * <p>Printed lines: {@code train: X s/epoch, Y images/s} (vaelab), {@code dl4j: …}, the ELBOs, the peak resident
+ * memory and the thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too.
+ *
+ * <p>Run: {@code mvn -q exec:java -Dexperiment=bench} (about four minutes; {@code -Depochs=N} changes the epochs of each,
+ * default 3, at least 2).
+ */
+public final class Bench implements Experiment {
+
+    static final VaeArchitecture MODEL = VaeArchitecture.bernoulli(784, List.of(512, 256), 32,
+            org.vaelab.model.Activation.RELU);
+    static final int BATCH = 128;
+    static final double LR = 1e-3;
+    static final int DEFAULT_EPOCHS = 3;
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "training speed, memory and ELBO of vaelab vs DL4J's VAE layer, reference model on Fashion-MNIST (~4 min)";
+    }
+
+    @Override
+    public String question() {
+        return "How fast does vaelab train the reference model, and does its ELBO agree with DL4J's VAE layer?";
+    }
+
+    @Override
+    public List<Arm> arms() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Path> runStandalone(Overrides o, PrintStream out) throws IOException {
+        int epochs = o.epochs() != null ? o.epochs() : DEFAULT_EPOCHS;
+        if (epochs < 2) throw new IllegalArgumentException("-Depochs=" + epochs + " is too few for bench: one warm-up epoch plus at least one timed, so ≥ 2");
+        ImageDataset train = DataSources.byName("fashion-mnist", Split.TRAIN);
+        ImageDataset test = DataSources.byName("fashion-mnist", Split.TEST);
+        if (o.trainLimit() != null && o.trainLimit() > 0) train = DataSources.subset(train, o.trainLimit());
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "bench: MLP VAE %s, batch %d, Adam %.0e, %s: %d train / %d test images, %d epochs each",
+                MODEL.describe(), BATCH, LR, "fashion-mnist (continuous targets)", train.n(), test.n(), epochs));
+        lines.add("settings: " + settings());
+        lines.forEach(out::println);
+
+        // 1. vaelab's engine, through the same Trainer every experiment uses.
+        RunConfig c = new RunConfig("bench", "β=1", "", new DataConfig("fashion-mnist", Binarization.NONE, 0, 0), MODEL,
+                new ConstantBeta(1), new TrainConfig(epochs, BATCH, LR), 1);
+        int stepsPerEpoch = (train.n() + BATCH - 1) / BATCH;
+        List<Long> epochEnds = new ArrayList<>();
+        Trainer.Result r = new Trainer().train(c, train, (step, total) -> {
+            if (step % stepsPerEpoch == 0) epochEnds.add(System.nanoTime());
+        });
+        double ours = medianEpochSeconds(epochEnds);
+        double elboOurs;
+        try (var engine = r.engine()) {
+            elboOurs = TestSetEvaluator.evaluate(engine, test, Binarization.NONE, Seeds.of(1).eval()).metrics().get(MetricId.ELBO);
+        }
+        long rssOurs = SystemInfo.peakRssMiB();
+        String trainLine = String.format(Locale.ROOT, "train: %.2f s/epoch, %.0f images/s (vaelab NativeMlpEngine, median of %d epochs after 1 warm-up)",
+                ours, train.n() / ours, epochs - 1);
+        out.println(trainLine);
+        lines.add(trainLine);
+
+        // 2. DL4J's built-in VAE layer on the same data, batch order fixed per epoch.
+        Dl4jResult dl4j = trainDl4j(train, test, epochs);
+        String dl4jLine = String.format(Locale.ROOT, "dl4j: %.2f s/epoch, %.0f images/s (DL4J VariationalAutoencoder layer, KL weight 1)",
+                dl4j.secondsPerEpoch, train.n() / dl4j.secondsPerEpoch);
+        out.println(dl4jLine);
+        lines.add(dl4jLine);
+        String elboLine = String.format(Locale.ROOT, "test ELBO after %d epochs: vaelab %.2f, dl4j %.2f nats (difference %.2f%%)",
+                epochs, elboOurs, dl4j.elbo, 100 * Math.abs(elboOurs - dl4j.elbo) / Math.abs(dl4j.elbo));
+        String memLine = String.format(Locale.ROOT, "peak RSS: %d MiB after vaelab's part, %d MiB after DL4J's", rssOurs, SystemInfo.peakRssMiB());
+        for (String l : List.of(elboLine, memLine)) {
+            out.println(l);
+            lines.add(l);
+        }
+        Path report = Path.of(o.reportsDir(), name(), "bench.md");
+        AtomicFiles.writeString(report, "# bench\n\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
+                + "Machine: " + SystemInfo.hardware().get("cpu") + ", " + SystemInfo.hardware().get("cores") + " cores; "
+                + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
+        out.println("report: " + report);
+        return Optional.of(report);
+    }
+
+    private record Dl4jResult(double secondsPerEpoch, double elbo) {
+    }
+
+    private static Dl4jResult trainDl4j(ImageDataset train, ImageDataset test, int epochs) {
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1).updater(new Adam(LR)).weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(new VariationalAutoencoder.Builder()
+                        .activation(Activation.RELU)
+                        .encoderLayerSizes(512, 256).decoderLayerSizes(256, 512)
+                        .pzxActivationFunction(Activation.IDENTITY)
+                        .reconstructionDistribution(new BernoulliReconstructionDistribution(Activation.SIGMOID))
+                        .nIn(MODEL.inputDim()).nOut(MODEL.latentDim()).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        var layer = (org.deeplearning4j.nn.layers.variational.VariationalAutoencoder) net.getLayer(0);
+        INDArray x = Nd4j.create(train.pixels(), new long[] {train.n(), train.dim()}, 'c');
+        int n = train.n();
+        double[] seconds = new double[epochs];
+        var mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int e = 0; e < epochs; e++) {
+            long t0 = System.nanoTime();
+            for (int s = 0; s < n; s += BATCH) {
+                INDArray batch = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, Math.min(n, s + BATCH)),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                net.pretrainLayer(0, batch);
+            }
+            seconds[e] = (System.nanoTime() - t0) / 1e9;
+        }
+        // DL4J's pretraining score is the minibatch-mean negative ELBO (one z sample), which is what we report.
+        INDArray xt = Nd4j.create(test.pixels(), new long[] {test.n(), test.dim()}, 'c');
+        double negElbo = 0;
+        int chunk = 1000;
+        for (int s = 0; s < test.n(); s += chunk) {
+            int b = Math.min(chunk, test.n() - s);
+            layer.setInput(xt.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s, s + b),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), mgr);
+            layer.computeGradientAndScore(mgr);
+            negElbo += layer.score() * b;
+        }
+        double[] timed = Arrays.copyOfRange(seconds, 1, epochs);
+        Arrays.sort(timed);
+        return new Dl4jResult(timed[timed.length / 2], -negElbo / test.n());
+    }
+
+    private static double medianEpochSeconds(List<Long> ends) {
+        // ends[0] closes the warm-up epoch; each later epoch is the gap to the previous end.
+        double[] s = new double[ends.size() - 1];
+        for (int i = 1; i < ends.size(); i++) s[i - 1] = (ends.get(i) - ends.get(i - 1)) / 1e9;
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static String settings() {
+        var h = SystemInfo.hardware();
+        return String.format("OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_CORETYPE=%s, %s cores, max heap %s MiB, ND4J %s",
+                h.get("OMP_NUM_THREADS"), h.get("OMP_WAIT_POLICY"), h.get("OPENBLAS_CORETYPE"), h.get("cores"),
+                h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"));
+    }
+}
