@@ -31,9 +31,10 @@ import org.vaelab.train.Trainer;
  */
 public final class Main {
 
-    /** Exit codes: 0 success, 2 bad command line, 3 missing or corrupt data, 1 anything else. */
+    /** Exit codes: 0 success, 2 bad command line, 3 missing or corrupt data, 4 verification found differences, 1 anything else. */
     static final int BAD_USAGE = 2;
     static final int BAD_DATA = 3;
+    static final int VERIFY_FAILED = 4;
 
     private Main() {
     }
@@ -66,7 +67,9 @@ public final class Main {
             return BAD_USAGE;
         }
         try {
-            new ExperimentRunner(System.out, new Trainer()).run(experiment, overrides);
+            ExperimentRunner runner = new ExperimentRunner(System.out, new Trainer());
+            if (overrides.verify()) return runner.verify(experiment, overrides) == 0 ? 0 : VERIFY_FAILED;
+            runner.run(experiment, overrides);
             return 0;
         } catch (org.vaelab.data.DataException e) {
             System.err.println("vaelab: " + e.getMessage());

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.metrics.TestSetEvaluator;
+import org.vaelab.provenance.CodeVersion;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
@@ -44,58 +48,146 @@ public final class ExperimentRunner {
         this.trainer = trainer;
     }
 
-    /** Runs the experiment and returns the path of its report. */
+    /**
+     * Runs the experiment and returns the path of its report. With {@code -Dshard=i/n} only that slice of the runs is
+     * trained, and the report is written once every run of the plan is in the store.
+     */
     public Path run(Experiment experiment, Overrides overrides) throws IOException {
         Optional<Path> standalone = experiment.runStandalone(overrides, out);
         if (standalone.isPresent()) return standalone.get();
         List<RunConfig> runs = overrides.runs(experiment);
         Path dir = Path.of(overrides.reportsDir(), experiment.name());
         Path runsDir = dir.resolve("runs");
-        out.printf("vaelab: %s (%d runs) -> %s%n", experiment.name(), runs.size(), dir);
-        out.printf("threads: OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, %d cores%n", System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"),
-                Runtime.getRuntime().availableProcessors());
+        Overrides.Shard shard = overrides.shard();
+        out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
+                shard == null ? "" : ", shard " + shard + " of them", dir);
+        out.printf("threads: OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, %d cores%n", System.getenv("OMP_NUM_THREADS"),
+                System.getenv("OPENBLAS_CORETYPE"), Runtime.getRuntime().availableProcessors());
 
-        String[] git = SystemInfo.git();
-        Map<String, String> versions = SystemInfo.versions();
-        Map<String, String> hardware = SystemInfo.hardware();
-        Map<DataConfig, ImageDataset[]> data = new HashMap<>();
+        Context ctx = new Context();
         List<RunRecord> records = new ArrayList<>();
+        Set<String> planned = new HashSet<>();
+        int missing = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < runs.size(); i++) {
             RunConfig c = runs.get(i);
+            String key = ctx.runKey(c);
+            planned.add(RunFiles.folderName(c, key));
             String tag = String.format("[%d/%d] %s seed %d", i + 1, runs.size(), c.label(), c.seed());
-            Optional<RunRecord> done = overrides.fresh() ? Optional.empty() : RunFiles.readIfCurrent(runsDir, c);
+            Optional<RunRecord> done = overrides.fresh() ? Optional.empty() : RunFiles.readIfCurrent(runsDir, c, key);
             if (done.isPresent()) {
-                out.println(tag + ": finished earlier with the same config, reused (-Dfresh=true retrains)");
+                out.println(tag + ": finished earlier with the same config, code and data; reused (-Dfresh=true retrains)");
                 records.add(done.get());
                 continue;
             }
-            ImageDataset[] trainTest = data.computeIfAbsent(c.data(), ExperimentRunner::load);
-            Outcome r = runOne(c, trainTest[0], trainTest[1], tag, git, versions, hardware);
+            if (shard != null && !shard.includes(i)) {
+                missing++;
+                continue;
+            }
+            Outcome r = runOne(c, key, ctx, tag);
             RunFiles.write(runsDir, r.record, r.posterior);
             records.add(r.record);
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (missing > 0) {
+            out.printf("shard %s done in %s; %d of %d runs of the plan are in %s. Once every shard has finished, run the "
+                            + "same command without -Dshard to gather them into the report.%n", shard,
+                    ConsoleProgress.clock(seconds), runs.size() - missing, runs.size(), runsDir);
+            return runsDir;
+        }
+        // Only a complete plan prunes: shards sharing the store may still be writing other runs.
+        int pruned = shard == null ? RunFiles.prune(runsDir, planned) : 0;
+        if (pruned > 0) out.printf("removed %d run folder(s) of configurations or code no longer in the plan%n", pruned);
         List<RunRecord> finished = records.stream().filter(r -> !r.failed()).toList();
         String discussion = finished.isEmpty() ? "" : experiment.discussion(finished);
         String command = "mvn -q exec:java -Dexperiment=" + experiment.name() + overrides.asFlags();
         Path report = MarkdownReport.write(dir, new ReportSpec(experiment.name(), experiment.summary(),
                 experiment.question(), discussion, command), records);
-        out.printf("done in %s; %d of %d runs finished.%nreport: %s%n", ConsoleProgress.clock((System.nanoTime() - t0) / 1e9),
+        out.printf("done in %s; %d of %d runs finished.%nreport: %s%n", ConsoleProgress.clock(seconds),
                 finished.size(), records.size(), report);
         return report;
+    }
+
+    /**
+     * Re-runs the experiment's runs (all, or an evenly spaced sample of {@code -DverifySample=k}) in a scratch folder
+     * and compares their metrics with the recorded ones under {@code reports/<experiment>/runs/}. Prints one row per
+     * run and metric that differs, and a summary.
+     *
+     * @return the number of runs whose numbers differ beyond the relative tolerance or that have no record
+     */
+    public int verify(Experiment experiment, Overrides overrides) throws IOException {
+        List<RunConfig> runs = overrides.runs(experiment);
+        Path runsDir = Path.of(overrides.reportsDir(), experiment.name(), "runs");
+        int k = overrides.verifySample() == null ? runs.size() : Math.min(overrides.verifySample(), runs.size());
+        List<RunConfig> sample = new ArrayList<>();
+        for (int j = 0; j < k; j++) sample.add(runs.get((int) ((long) j * runs.size() / k)));
+        out.printf("verify: %s, re-running %d of %d runs, relative tolerance %.1e%n", experiment.name(), k, runs.size(),
+                overrides.tolerance());
+        Context ctx = new Context();
+        int bad = 0;
+        StringBuilder table = new StringBuilder(String.format("%-40s %-16s %16s %16s %12s%n", "run", "metric", "recorded", "re-run", "rel. diff"));
+        for (int i = 0; i < sample.size(); i++) {
+            RunConfig c = sample.get(i);
+            String tag = String.format("[%d/%d] %s seed %d", i + 1, sample.size(), c.label(), c.seed());
+            Optional<RunRecord> recorded = RunFiles.findLatest(runsDir, c);
+            if (recorded.isEmpty()) {
+                out.println(tag + ": no recorded run under " + runsDir + " to compare with");
+                bad++;
+                continue;
+            }
+            RunRecord fresh = runOne(c, ctx.runKey(c), ctx, tag).record;
+            double worst = 0;
+            for (var e : recorded.get().metrics().entrySet()) {
+                Double now = fresh.metrics().get(e.getKey());
+                double rel = now == null ? Double.POSITIVE_INFINITY
+                        : Math.abs(now - e.getValue()) / Math.max(1e-12, Math.abs(e.getValue()));
+                if (e.getValue().equals(now)) rel = 0;
+                worst = Math.max(worst, rel);
+                if (rel > overrides.tolerance() || e.getKey().target() instanceof org.vaelab.metrics.MetricTarget.Model)
+                    table.append(String.format(Locale.ROOT, "%-40s %-16s %16.8g %16.8g %12.2e%s%n", recorded.get().runId(),
+                            e.getKey().key(), e.getValue(), now == null ? Double.NaN : now, rel,
+                            rel > overrides.tolerance() ? "  DIFFERS" : ""));
+            }
+            if (worst > overrides.tolerance() || fresh.failed() != recorded.get().failed()) bad++;
+        }
+        out.print(table);
+        out.printf("verify: %d of %d runs reproduce within %.1e%s%n", sample.size() - bad, sample.size(),
+                overrides.tolerance(), bad == 0 ? "" : "; see the rows marked DIFFERS");
+        return bad;
+    }
+
+    /** Per-invocation state: loaded data sets and the facts every run's provenance shares. */
+    private static final class Context {
+        final Map<DataConfig, ImageDataset[]> data = new HashMap<>();
+        final String[] git = SystemInfo.git();
+        final Map<String, String> versions = SystemInfo.versions();
+        final Map<String, String> hardware = SystemInfo.hardware();
+        final String code = CodeVersion.sha256();
+
+        ImageDataset[] data(DataConfig d) {
+            return data.computeIfAbsent(d, ExperimentRunner::load);
+        }
+
+        String runKey(RunConfig c) {
+            ImageDataset[] tt = data(c.data());
+            return Json.runKey(c, code, tt[0].sha256() + "+" + tt[1].sha256());
+        }
     }
 
     private record Outcome(RunRecord record, org.vaelab.model.Posterior posterior) {
     }
 
-    private Outcome runOne(RunConfig c, ImageDataset train, ImageDataset test, String tag, String[] git,
-                           Map<String, String> versions, Map<String, String> hardware) {
+    private Outcome runOne(RunConfig c, String key, Context ctx, String tag) {
+        ImageDataset train = ctx.data(c.data())[0];
+        ImageDataset test = ctx.data(c.data())[1];
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Map<String, String> dataSha = new LinkedHashMap<>();
         dataSha.put(train.name(), train.sha256());
         dataSha.put(test.name(), test.sha256());
         Map<String, Object> tree = Json.configTree(c);
         String sha = Json.configSha256(c);
+        String folder = RunFiles.folderName(c, key);
+        boolean dirty = Boolean.parseBoolean(ctx.git[1]);
         try {
             Trainer.Result trained = trainer.train(c, train, new ConsoleProgress(out, tag));
             long e0 = System.nanoTime();
@@ -104,14 +196,14 @@ public final class ExperimentRunner {
                 eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval());
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
-            Provenance p = new Provenance(c.runId(), tree, sha, c.seed(), git[0], Boolean.parseBoolean(git[1]), versions,
-                    hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
+                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     trained.trainSeconds(), evalSeconds);
             return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior());
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
-            Provenance p = new Provenance(c.runId(), tree, sha, c.seed(), git[0], Boolean.parseBoolean(git[1]), versions,
-                    hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0);
+            Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
+                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0);
             return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null);
         }
     }

@@ -13,6 +13,10 @@ import org.vaelab.train.RunConfig;
  *   <li>{@code epochs}, {@code batch}, {@code lr}: optimisation settings of every arm</li>
  *   <li>{@code trainLimit}, {@code testLimit}: use only the first n training / test images</li>
  *   <li>{@code fresh}: retrain runs that already finished with the same config</li>
+ *   <li>{@code shard}: {@code i/n} runs only the i-th of n slices of the runs (1-based), for spreading a sweep over
+ *       machines that share the report folder</li>
+ *   <li>{@code verify}: re-run the runs (or {@code verifySample} of them) and compare with the recorded numbers,
+ *       within relative {@code tolerance} (default 1e-6)</li>
  *   <li>{@code vaelab.reports}: where reports go (default {@code reports})</li>
  * </ul>
  * A bad value fails at once with a message naming the property, the value and what is allowed.
@@ -27,20 +31,57 @@ import org.vaelab.train.RunConfig;
  * @param reportsDir root folder of reports
  */
 public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
-                        Integer testLimit, boolean fresh, String reportsDir) {
+                        Integer testLimit, boolean fresh, String reportsDir, Shard shard, boolean verify,
+                        Integer verifySample, double tolerance) {
+
+    /**
+     * The i-th (1-based) of n slices of an experiment's runs: run k (0-based, in plan order) belongs to slice
+     * {@code k mod n + 1}, so slices get similar mixes of configurations.
+     *
+     * @param index i, 1 ≤ i ≤ n
+     * @param count n ≥ 1
+     */
+    public record Shard(int index, int count) {
+        public Shard {
+            if (count < 1 || index < 1 || index > count)
+                throw new IllegalArgumentException("-Dshard=" + index + "/" + count + " is not valid: expected i/n with 1 ≤ i ≤ n, e.g. 2/8");
+        }
+
+        public boolean includes(int runIndex) {
+            return runIndex % count == index - 1;
+        }
+
+        static Shard parse(String s) {
+            String[] parts = s.trim().split("/");
+            try {
+                if (parts.length == 2) return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("-Dshard=" + s + " is not valid: expected i/n with 1 ≤ i ≤ n, e.g. 2/8");
+        }
+
+        @Override
+        public String toString() {
+            return index + "/" + count;
+        }
+    }
 
     /** The property names this class reads, for help text. */
-    public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh", "vaelab.reports");
+    public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh",
+            "shard", "verify", "verifySample", "tolerance", "vaelab.reports");
 
     public static Overrides none() {
-        return new Overrides(null, null, null, null, null, null, false, "reports");
+        return new Overrides(null, null, null, null, null, null, false, "reports", null, false, null, 1e-6);
     }
 
     public static Overrides from(Properties p) {
         return new Overrides(
                 positiveInt(p, "seeds"), positiveInt(p, "epochs"), positiveInt(p, "batch"), rate(p, "lr"),
                 nonNegativeInt(p, "trainLimit"), nonNegativeInt(p, "testLimit"), bool(p, "fresh"),
-                p.getProperty("vaelab.reports", "reports"));
+                p.getProperty("vaelab.reports", "reports"),
+                p.getProperty("shard") == null ? null : Shard.parse(p.getProperty("shard")),
+                bool(p, "verify"), positiveInt(p, "verifySample"), tolerance(p));
     }
 
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
@@ -108,6 +149,18 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         } catch (NumberFormatException e) {
             throw bad(key, s, "a number in (0, 1], e.g. 1e-3");
         }
+    }
+
+    private static double tolerance(Properties p) {
+        String s = p.getProperty("tolerance");
+        if (s == null) return 1e-6;
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (v >= 0 && Double.isFinite(v)) return v;
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw bad("tolerance", s, "a relative tolerance ≥ 0, e.g. 1e-6");
     }
 
     private static boolean bool(Properties p, String key) {

@@ -44,9 +44,25 @@ public final class Json {
 
     /** SHA-256 (hex) of the canonical JSON of the configuration. */
     public static String configSha256(RunConfig config) {
+        return sha256(configTree(config), config);
+    }
+
+    /**
+     * The run's identity in the run store: SHA-256 over its configuration, the code version ({@link CodeVersion})
+     * and the checksums of its data. Equal keys mean the run would compute the same numbers, so it is reused.
+     */
+    public static String runKey(RunConfig config, String codeSha256, String dataSha256) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("config", configTree(config));
+        key.put("code", codeSha256);
+        key.put("data", dataSha256);
+        return sha256(key, config);
+    }
+
+    private static String sha256(Object tree, RunConfig config) {
         try {
             byte[] canonical = MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(configTree(config)).getBytes(StandardCharsets.UTF_8);
+                    .writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot hash run config " + config.runId(), e);

@@ -1,5 +1,6 @@
 package org.vaelab.provenance;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Map;
 
 /**
@@ -8,6 +9,8 @@ import java.util.Map;
  * @param runId          the run's directory name
  * @param config         the full run configuration as a JSON-ready tree
  * @param configSha256   SHA-256 of the canonical JSON of {@code config}
+ * @param runKey         SHA-256 over config, code version and data checksums: the run's identity in the run store
+ * @param codeSha256     {@link CodeVersion#sha256()} of the code that ran
  * @param seed           the run's root seed
  * @param gitCommit      commit of the code that ran ({@code unknown} outside a git checkout)
  * @param gitDirty       whether the work tree had uncommitted changes
@@ -19,7 +22,9 @@ import java.util.Map;
  * @param trainSeconds   wall time of training
  * @param evalSeconds    wall time of evaluation
  */
-public record Provenance(String runId, Map<String, Object> config, String configSha256, long seed, String gitCommit,
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Provenance(String runId, Map<String, Object> config, String configSha256, String runKey, String codeSha256,
+                         long seed, String gitCommit,
                          boolean gitDirty, Map<String, String> versions, Map<String, String> hardware,
                          Map<String, String> dataSha256, String startTime, String endTime, double trainSeconds,
                          double evalSeconds) {

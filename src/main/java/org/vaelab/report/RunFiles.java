@@ -33,7 +33,8 @@ import org.vaelab.train.StepLog;
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
- * sweep never leaves a half-written run that a later one would take as finished.
+ * sweep never leaves a half-written run that a later one would take as finished. The store is content-addressed:
+ * a run is reused exactly when a folder with its key holds a complete record.
  */
 public final class RunFiles {
 
@@ -46,7 +47,7 @@ public final class RunFiles {
     private RunFiles() {
     }
 
-    /** Writes a run atomically to {@code runsDir/<run-id>/}, replacing an older copy. */
+    /** Writes a run atomically to {@code runsDir/<run-id>-<key>/} (its provenance's runId), replacing an older copy. */
     public static Path write(Path runsDir, RunRecord run, Posterior posterior) throws IOException {
         Files.createDirectories(runsDir);
         Path target = runsDir.resolve(run.runId());
@@ -71,17 +72,57 @@ public final class RunFiles {
         }
     }
 
+    /** The folder of a run in the store: its readable id plus the first 10 hex digits of its run key. */
+    public static String folderName(RunConfig config, String runKey) {
+        return config.runId() + "-" + runKey.substring(0, 10);
+    }
+
     /**
-     * Reads back a finished run whose recorded config hash equals {@code config}'s; empty if there is none, it is
-     * incomplete, or it was made with another configuration (then it must be retrained).
+     * Reads back the finished run with this run key (config, code version and data all equal); empty if there is
+     * none or it is incomplete, in which case it must be trained.
      */
-    public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config) {
-        Path dir = runsDir.resolve(config.runId());
+    public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config, String runKey) {
+        Path dir = runsDir.resolve(folderName(config, runKey));
+        return read(dir, config).filter(r -> runKey.equals(r.provenance().runKey()));
+    }
+
+    /**
+     * The most recently finished record of this configuration's run id (any run key), for comparing a re-run with
+     * what was committed even after the code changed.
+     */
+    public static Optional<RunRecord> findLatest(Path runsDir, RunConfig config) {
+        if (!Files.isDirectory(runsDir)) return Optional.empty();
+        try (Stream<Path> dirs = Files.list(runsDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith(config.runId() + "-"))
+                    .map(d -> read(d, config)).flatMap(Optional::stream)
+                    .max(Comparator.comparing(r -> r.provenance().endTime()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes run folders that are not in {@code keep} (runs of configurations or code no longer in the plan) and
+     * leftovers of interrupted writes. Returns how many were removed.
+     */
+    public static int prune(Path runsDir, java.util.Set<String> keep) throws IOException {
+        if (!Files.isDirectory(runsDir)) return 0;
+        int removed = 0;
+        try (Stream<Path> dirs = Files.list(runsDir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                if (keep.contains(d.getFileName().toString())) continue;
+                deleteTree(d);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static Optional<RunRecord> read(Path dir, RunConfig config) {
         Path prov = dir.resolve(PROVENANCE);
         if (!Files.isRegularFile(prov)) return Optional.empty();
         try {
             Provenance p = Json.MAPPER.readValue(prov.toFile(), Provenance.class);
-            if (!Json.configSha256(config).equals(p.configSha256())) return Optional.empty();
             String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
             Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
             StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;

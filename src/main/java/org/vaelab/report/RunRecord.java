@@ -28,7 +28,8 @@ public record RunRecord(RunConfig config, Provenance provenance, Map<MetricId, D
         return failure != null;
     }
 
+    /** The run's folder name in the store (readable id plus the start of its run key). */
     public String runId() {
-        return config.runId();
+        return provenance.runId();
     }
 }

@@ -66,4 +66,26 @@ class ExperimentRegistryTest {
         Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
         assertEquals(quickstart.arms().get(0).train(), o.runs(quickstart).get(0).train());
     }
+
+    @Test
+    void shardsCoverEveryRunExactlyOnce() {
+        Properties p = new Properties();
+        p.setProperty("shard", "2/3");
+        Overrides.Shard s = Overrides.from(p).shard();
+        assertEquals(new Overrides.Shard(2, 3), s);
+        int covered = 0;
+        for (int run = 0; run < 12; run++) {
+            int owners = 0;
+            for (int i = 1; i <= 3; i++) if (new Overrides.Shard(i, 3).includes(run)) owners++;
+            assertEquals(1, owners);
+            if (s.includes(run)) covered++;
+        }
+        assertEquals(4, covered);
+        for (String bad : new String[] {"3/2", "0/4", "a/b", "2"}) {
+            Properties q = new Properties();
+            q.setProperty("shard", bad);
+            var e = assertThrows(IllegalArgumentException.class, () -> Overrides.from(q));
+            assertTrue(e.getMessage().contains("-Dshard=" + bad) && e.getMessage().contains("i/n"), e.getMessage());
+        }
+    }
 }

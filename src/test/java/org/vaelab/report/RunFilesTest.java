@@ -35,6 +35,10 @@ class RunFilesTest {
                 new TrainConfig(epochs, 2, 1e-3), 7);
     }
 
+    private static String key(RunConfig c) {
+        return Json.runKey(c, "code", "data");
+    }
+
     private static RunRecord record(RunConfig c) {
         StepLog.Builder b = new StepLog.Builder();
         b.add(0, 0, 3.5, 0.25, Map.of("beta", 2.0));
@@ -43,7 +47,8 @@ class RunFilesTest {
         m.put(MetricId.ELBO, -3.75);
         m.put(MetricId.KL, 0.5);
         m.put(MetricId.klOfDim(1), 0.125);
-        Provenance p = new Provenance(c.runId(), Json.configTree(c), Json.configSha256(c), c.seed(), "abc", false,
+        Provenance p = new Provenance(RunFiles.folderName(c, key(c)), Json.configTree(c), Json.configSha256(c), key(c),
+                "code", c.seed(), "abc", false,
                 Map.of("java", "17"), Map.of("cores", "2"), Map.of("train", "ff"), "2026-01-01T00:00:00Z",
                 "2026-01-01T00:01:00Z", 1.5, 0.5);
         return new RunRecord(c, p, m, b.build(), null);
@@ -54,7 +59,7 @@ class RunFilesTest {
         RunConfig c = config(3);
         Posterior q = new Posterior(2, 2, new double[] {0.5, -1, 2, 0}, new double[] {-0.5, 0, 0.25, -2});
         Path run = RunFiles.write(dir, record(c), q);
-        assertEquals(dir.resolve("beta-2-seed7"), run);
+        assertEquals(dir.resolve("beta-2-seed7-" + key(c).substring(0, 10)), run);
         for (String f : List.of(RunFiles.PROVENANCE, RunFiles.METRICS, RunFiles.STEPS, RunFiles.POSTERIOR))
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         assertEquals("step,epoch,beta,rec,kl", Files.readAllLines(run.resolve(RunFiles.STEPS)).get(0));
@@ -62,7 +67,7 @@ class RunFilesTest {
             List<String> lines = new String(in.readAllBytes()).lines().toList();
             assertEquals(List.of("mu_1,mu_2,logvar_1,logvar_2", "0.5,-1,-0.5,0", "2,0,0.25,-2"), lines);
         }
-        RunRecord back = RunFiles.readIfCurrent(dir, c).orElseThrow();
+        RunRecord back = RunFiles.readIfCurrent(dir, c, key(c)).orElseThrow();
         assertEquals(record(c).metrics(), back.metrics());
         assertArrayEquals(new double[] {3.5, 3.25}, back.steps().rec());
         assertArrayEquals(new double[] {2, 2}, back.steps().weight("beta"));
@@ -77,9 +82,11 @@ class RunFilesTest {
     void aRunWithAnotherConfigOrNoProvenanceIsNotReused(@TempDir Path dir) throws IOException {
         RunConfig c = config(3);
         Path run = RunFiles.write(dir, record(c), null);
-        assertFalse(RunFiles.readIfCurrent(dir, config(4)).isPresent(), "changed epochs must retrain");
+        assertFalse(RunFiles.readIfCurrent(dir, config(4), key(config(4))).isPresent(), "changed epochs must retrain");
+        assertFalse(RunFiles.readIfCurrent(dir, c, Json.runKey(c, "other code", "data")).isPresent(), "changed code must retrain");
+        assertTrue(RunFiles.findLatest(dir, c).isPresent(), "verification still finds the recorded run");
         Files.delete(run.resolve(RunFiles.PROVENANCE));
-        assertFalse(RunFiles.readIfCurrent(dir, c).isPresent(), "a run without provenance is unfinished");
+        assertFalse(RunFiles.readIfCurrent(dir, c, key(c)).isPresent(), "a run without provenance is unfinished");
     }
 
     @Test
@@ -90,6 +97,6 @@ class RunFilesTest {
         Path run = RunFiles.write(dir, failed, null);
         assertTrue(Files.exists(run.resolve(RunFiles.FAILURE)));
         assertFalse(Files.exists(run.resolve(RunFiles.STEPS)));
-        assertEquals("diverged at step 5", RunFiles.readIfCurrent(dir, c).orElseThrow().failure());
+        assertEquals("diverged at step 5", RunFiles.readIfCurrent(dir, c, key(c)).orElseThrow().failure());
     }
 }

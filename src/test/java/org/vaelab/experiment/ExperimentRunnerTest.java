@@ -1,0 +1,139 @@
+package org.vaelab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.data.Binarization;
+import org.vaelab.model.Activation;
+import org.vaelab.model.VaeArchitecture;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.train.Trainer;
+import org.vaelab.weighting.ConstantBeta;
+
+/** End to end on a tiny sweep: report, reuse, determinism, shards, interrupted writes and verification. */
+class ExperimentRunnerTest {
+
+    /** Two arms × two seeds of a tiny model on 300 digits: a few seconds in all. */
+    static final class Tiny implements Experiment {
+        @Override
+        public String name() {
+            return "tiny";
+        }
+
+        @Override
+        public String summary() {
+            return "tiny sweep for tests";
+        }
+
+        @Override
+        public String question() {
+            return "Does the runner work?";
+        }
+
+        @Override
+        public List<Arm> arms() {
+            var data = new DataConfig("mnist-digits", Binarization.DYNAMIC, 300, 100);
+            var model = VaeArchitecture.bernoulli(784, List.of(32), 4, Activation.RELU);
+            var train = new TrainConfig(1, 50, 1e-3);
+            return List.of(new Arm("β=1", "β sweep", data, model, new ConstantBeta(1), train),
+                    new Arm("β=2", "β sweep", data, model, new ConstantBeta(2), train));
+        }
+    }
+
+    private static Overrides overrides(Path dir, String shard, boolean fresh) {
+        return new Overrides(null, null, null, null, null, null, fresh, dir.toString(),
+                shard == null ? null : Overrides.Shard.parse(shard), false, null, 1e-6);
+    }
+
+    private static String run(Path dir, String shard, boolean fresh) throws IOException {
+        var buf = new ByteArrayOutputStream();
+        new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), new Trainer())
+                .run(new Tiny(), overrides(dir, shard, fresh));
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    /** metrics.csv of every run folder, by folder name. */
+    private static Map<String, String> metrics(Path dir) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> runs = Files.list(dir.resolve("tiny/runs"))) {
+            for (Path r : runs.toList()) m.put(r.getFileName().toString(), Files.readString(r.resolve("metrics.csv")));
+        }
+        return m;
+    }
+
+    @Test
+    void sweepReuseDeterminismAndVerification(@TempDir Path a, @TempDir Path b) throws IOException {
+        String first = run(a, null, false);
+        assertTrue(Files.isRegularFile(a.resolve("tiny/report.md")), first);
+        Map<String, String> runsA = metrics(a);
+        assertEquals(4, runsA.size());
+
+        String again = run(a, null, false);
+        assertEquals(4, again.lines().filter(l -> l.contains("reused")).count(), again);
+        assertEquals(runsA, metrics(a));
+
+        // The same runs in another folder give identical numbers (same machine).
+        run(b, null, false);
+        assertEquals(runsA, metrics(b));
+
+        // Verification re-runs and agrees; a tampered number is caught.
+        var out = new ByteArrayOutputStream();
+        var runner = new ExperimentRunner(new PrintStream(out, true, StandardCharsets.UTF_8), new Trainer());
+        assertEquals(0, runner.verify(new Tiny(), overrides(a, null, false)), out.toString(StandardCharsets.UTF_8));
+        Path victim;
+        try (Stream<Path> runs = Files.list(a.resolve("tiny/runs"))) {
+            victim = runs.sorted().findFirst().orElseThrow().resolve("metrics.csv");
+        }
+        String text = Files.readString(victim);
+        String elboLine = text.lines().filter(l -> l.startsWith("model/elbo,")).findFirst().orElseThrow();
+        Files.writeString(victim, text.replace(elboLine, "model/elbo,-1.0"));
+        var out2 = new ByteArrayOutputStream();
+        var runner2 = new ExperimentRunner(new PrintStream(out2, true, StandardCharsets.UTF_8), new Trainer());
+        assertEquals(1, runner2.verify(new Tiny(), overrides(a, null, false)));
+        assertTrue(out2.toString(StandardCharsets.UTF_8).contains("DIFFERS"), out2.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shardsSplitTheRunsAndTheGatherStepReusesThem(@TempDir Path dir) throws IOException {
+        String s1 = run(dir, "1/2", false);
+        assertTrue(s1.contains("2 of 4 runs of the plan"), s1);
+        assertFalse(Files.exists(dir.resolve("tiny/report.md")), "no report before every shard has finished");
+        run(dir, "2/2", false);
+        String gather = run(dir, null, false);
+        assertEquals(4, gather.lines().filter(l -> l.contains("reused")).count(), gather);
+        assertTrue(Files.isRegularFile(dir.resolve("tiny/report.md")));
+    }
+
+    @Test
+    void interruptedWritesAreNeverTakenAsFinished(@TempDir Path dir) throws IOException {
+        run(dir, null, false);
+        Path runs = dir.resolve("tiny/runs");
+        Path one;
+        try (Stream<Path> s = Files.list(runs)) {
+            one = s.sorted().findFirst().orElseThrow();
+        }
+        // A kill -9 mid-write leaves a hidden partial folder; a lost provenance.json means unfinished.
+        Files.createDirectories(runs.resolve("." + one.getFileName() + ".partial-123"));
+        Files.delete(one.resolve("provenance.json"));
+        String resumed = run(dir, null, false);
+        assertEquals(3, resumed.lines().filter(l -> l.contains("reused")).count(), resumed);
+        assertTrue(Files.isRegularFile(one.resolve("provenance.json")), "the unfinished run was trained again");
+        try (Stream<Path> s = Files.list(runs)) {
+            assertEquals(4, s.count(), "leftovers are pruned once the plan is complete");
+        }
+    }
+}
