@@ -14,7 +14,10 @@ import java.util.Optional;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
+import org.vaelab.export.ModelExport;
 import org.vaelab.metrics.TestSetEvaluator;
+import org.vaelab.model.ModelParameters;
+import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
@@ -70,7 +73,7 @@ public final class ExperimentRunner {
             }
             ImageDataset[] trainTest = data.computeIfAbsent(c.data(), ExperimentRunner::load);
             Outcome r = runOne(c, trainTest[0], trainTest[1], tag, git, versions, hardware);
-            RunFiles.write(runsDir, r.record, r.posterior);
+            RunFiles.write(runsDir, r.record, r.posterior, r.model);
             records.add(r.record);
         }
         List<RunRecord> finished = records.stream().filter(r -> !r.failed()).toList();
@@ -83,7 +86,8 @@ public final class ExperimentRunner {
         return report;
     }
 
-    private record Outcome(RunRecord record, org.vaelab.model.Posterior posterior) {
+    /** A run's record, and for a finished run its test posterior and trained weights (null if it failed). */
+    private record Outcome(RunRecord record, Posterior posterior, ModelParameters model) {
     }
 
     private Outcome runOne(RunConfig c, ImageDataset train, ImageDataset test, String tag, String[] git,
@@ -98,19 +102,21 @@ public final class ExperimentRunner {
             Trainer.Result trained = trainer.train(c, train, new ConsoleProgress(out, tag));
             long e0 = System.nanoTime();
             TestSetEvaluator.Evaluation eval;
+            ModelParameters model;
             try (var engine = trained.engine()) {
                 eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval());
+                model = engine.snapshot();
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(c.runId(), tree, sha, c.seed(), git[0], Boolean.parseBoolean(git[1]), versions,
                     hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    trained.trainSeconds(), evalSeconds);
-            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior());
+                    trained.trainSeconds(), evalSeconds, ModelExport.describe(c.model()));
+            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
             Provenance p = new Provenance(c.runId(), tree, sha, c.seed(), git[0], Boolean.parseBoolean(git[1]), versions,
-                    hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0);
-            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null);
+                    hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null);
+            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null);
         }
     }
 

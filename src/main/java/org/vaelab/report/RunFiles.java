@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.vaelab.export.ModelExport;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
@@ -30,6 +32,7 @@ import org.vaelab.train.StepLog;
  *   <li>{@code metrics.csv}: final test metrics, one {@code metric,value} row each (keys such as {@code model/elbo}, {@code z3/kl});</li>
  *   <li>{@code steps.csv}: per step: step, epoch, every weight in force, batch Rec, batch KL;</li>
  *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
+ *   <li>{@code model.npz}: the trained weights as NumPy arrays named by layer ({@link ModelExport});</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
@@ -42,12 +45,23 @@ public final class RunFiles {
     public static final String STEPS = "steps.csv";
     public static final String POSTERIOR = "posterior.csv.gz";
     public static final String FAILURE = "failure.txt";
+    public static final String MODEL = ModelExport.FILE_NAME;
 
     private RunFiles() {
     }
 
-    /** Writes a run atomically to {@code runsDir/<run-id>/}, replacing an older copy. */
+    /** Writes a run without a model file; see {@link #write(Path, RunRecord, Posterior, ModelParameters)}. */
     public static Path write(Path runsDir, RunRecord run, Posterior posterior) throws IOException {
+        return write(runsDir, run, posterior, null);
+    }
+
+    /**
+     * Writes a run atomically to {@code runsDir/<run-id>/}, replacing an older copy.
+     *
+     * @param posterior the test posterior for {@value #POSTERIOR}, or null (a failed run)
+     * @param model     the trained weights for {@value #MODEL}, or null (a failed run)
+     */
+    public static Path write(Path runsDir, RunRecord run, Posterior posterior, ModelParameters model) throws IOException {
         Files.createDirectories(runsDir);
         Path target = runsDir.resolve(run.runId());
         Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
@@ -57,6 +71,7 @@ public final class RunFiles {
             Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
             if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
+            if (model != null) ModelExport.writeNpz(model, tmp.resolve(MODEL));
             if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
             Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
             if (Files.exists(target)) {
@@ -73,7 +88,8 @@ public final class RunFiles {
 
     /**
      * Reads back a finished run whose recorded config hash equals {@code config}'s; empty if there is none, it is
-     * incomplete, or it was made with another configuration (then it must be retrained).
+     * incomplete, it was made with another configuration, or it finished without {@value #MODEL} (written before
+     * model files existed): then it must be retrained.
      */
     public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config) {
         Path dir = runsDir.resolve(config.runId());
@@ -83,6 +99,7 @@ public final class RunFiles {
             Provenance p = Json.MAPPER.readValue(prov.toFile(), Provenance.class);
             if (!Json.configSha256(config).equals(p.configSha256())) return Optional.empty();
             String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
+            if (failure == null && !Files.isRegularFile(dir.resolve(MODEL))) return Optional.empty();
             Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
             StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;
             return Optional.of(new RunRecord(config, p, metrics, steps, failure));
