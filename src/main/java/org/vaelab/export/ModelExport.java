@@ -60,6 +60,8 @@ public final class ModelExport {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Temporary files are private (0600); a model file is as readable as the other files of a run.
+        tmp.toFile().setReadable(true, false);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 Npz.write(arrays, out);

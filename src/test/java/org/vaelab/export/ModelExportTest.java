@@ -131,7 +131,7 @@ class ModelExportTest {
     }
 
     @Test
-    void rewriteReplacesTheFileAndLeavesNoTemporaryFile(@TempDir Path dir) throws IOException {
+    void rewriteReplacesTheFileLeavesNoTemporaryFileAndIsWorldReadable(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("model.npz");
         try (NativeMlpEngine a = randomEngine(BERNOULLI, 1); NativeMlpEngine b = randomEngine(BERNOULLI, 2)) {
             ModelExport.writeNpz(a, file);
@@ -141,6 +141,9 @@ class ModelExportTest {
         try (var s = Files.list(dir)) {
             assertEquals(List.of(file), s.toList());
         }
+        if (Files.getFileStore(file).supportsFileAttributeView("posix"))
+            assertTrue(Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                    "readable by everyone, like the run's other files");
     }
 
     @Test
