@@ -17,8 +17,11 @@ import java.util.Optional;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
+import org.vaelab.export.ModelExport;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.provenance.CodeVersion;
+import org.vaelab.model.ModelParameters;
+import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
@@ -85,7 +88,7 @@ public final class ExperimentRunner {
                 continue;
             }
             Outcome r = runOne(c, key, ctx, tag);
-            RunFiles.write(runsDir, r.record, r.posterior);
+            RunFiles.write(runsDir, r.record, r.posterior, r.model);
             records.add(r.record);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -174,7 +177,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private record Outcome(RunRecord record, org.vaelab.model.Posterior posterior) {
+    private record Outcome(RunRecord record, Posterior posterior, ModelParameters model) {
     }
 
     private Outcome runOne(RunConfig c, String key, Context ctx, String tag) {
@@ -192,19 +195,21 @@ public final class ExperimentRunner {
             Trainer.Result trained = trainer.train(c, train, new ConsoleProgress(out, tag));
             long e0 = System.nanoTime();
             TestSetEvaluator.Evaluation eval;
+            ModelParameters model;
             try (var engine = trained.engine()) {
                 eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval());
+                model = engine.snapshot();
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    trained.trainSeconds(), evalSeconds);
-            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior());
+                    trained.trainSeconds(), evalSeconds, ModelExport.describe(c.model()));
+            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
-                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0);
-            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null);
+                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null);
+            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null);
         }
     }
 

@@ -248,6 +248,23 @@ public final class NativeMlpEngine implements VaeEngine {
         return params.length();
     }
 
+    /** Copies every layer's W (column-major here) into the row-major in × out order of {@link ModelParameters}. */
+    @Override
+    public ModelParameters snapshot() {
+        return new ModelParameters(arch, dense(encoder), dense(decoder));
+    }
+
+    private static List<ModelParameters.Dense> dense(Layer[] layers) {
+        List<ModelParameters.Dense> out = new ArrayList<>(layers.length);
+        for (Layer l : layers) {
+            float[] w = new float[l.in * l.out];
+            float[][] rows = l.w.toFloatMatrix();
+            for (int r = 0; r < l.in; r++) System.arraycopy(rows[r], 0, w, r * l.out, l.out);
+            out.add(new ModelParameters.Dense(l.in, l.out, w, l.b.toFloatVector()));
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ diagnostics (gradient checks)
 
     /**

@@ -36,6 +36,17 @@ public interface VaeEngine extends AutoCloseable {
     /** Number of trainable scalars. */
     long parameterCount();
 
+    /**
+     * A float32 copy of the current weights, by layer, for writing a model file
+     * ({@link org.vaelab.export.ModelExport}). The copy does not change when the engine trains on.
+     *
+     * @throws UnsupportedOperationException if the engine cannot list its weights as dense layers (the default,
+     *                                       for test doubles)
+     */
+    default ModelParameters snapshot() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot export its weights");
+    }
+
     @Override
     default void close() {
     }

@@ -1,6 +1,7 @@
 package org.vaelab.provenance;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -21,11 +22,14 @@ import java.util.Map;
  * @param endTime        ISO-8601 UTC end of evaluation
  * @param trainSeconds   wall time of training
  * @param evalSeconds    wall time of evaluation
+ * @param model          how to read the run's model file ({@code org.vaelab.export.ModelExport#describe}): file name,
+ *                       W layout, layers with shapes and activations, decoder likelihood and σ; null (and left out of
+ *                       the JSON) for a run that wrote no model, e.g. one that diverged, or one from before model files
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Provenance(String runId, Map<String, Object> config, String configSha256, String runKey, String codeSha256,
                          long seed, String gitCommit,
                          boolean gitDirty, Map<String, String> versions, Map<String, String> hardware,
                          Map<String, String> dataSha256, String startTime, String endTime, double trainSeconds,
-                         double evalSeconds) {
+                         double evalSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> model) {
 }

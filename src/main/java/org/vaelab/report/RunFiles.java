@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.vaelab.export.ModelExport;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
@@ -30,6 +32,7 @@ import org.vaelab.train.StepLog;
  *   <li>{@code metrics.csv}: final test metrics, one {@code metric,value} row each (keys such as {@code model/elbo}, {@code z3/kl});</li>
  *   <li>{@code steps.csv}: per step: step, epoch, every weight in force, batch Rec, batch KL;</li>
  *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
+ *   <li>{@code model.npz}: the trained weights as NumPy arrays named by layer ({@link ModelExport});</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
@@ -43,12 +46,23 @@ public final class RunFiles {
     public static final String STEPS = "steps.csv";
     public static final String POSTERIOR = "posterior.csv.gz";
     public static final String FAILURE = "failure.txt";
+    public static final String MODEL = ModelExport.FILE_NAME;
 
     private RunFiles() {
     }
 
-    /** Writes a run atomically to {@code runsDir/<run-id>-<key>/} (its provenance's runId), replacing an older copy. */
+    /** Writes a run without a model file; see {@link #write(Path, RunRecord, Posterior, ModelParameters)}. */
     public static Path write(Path runsDir, RunRecord run, Posterior posterior) throws IOException {
+        return write(runsDir, run, posterior, null);
+    }
+
+    /**
+     * Writes a run atomically to {@code runsDir/<run-id>-<key>/} (its provenance's runId), replacing an older copy.
+     *
+     * @param posterior the test posterior for {@value #POSTERIOR}, or null (a failed run)
+     * @param model     the trained weights for {@value #MODEL}, or null (a failed run)
+     */
+    public static Path write(Path runsDir, RunRecord run, Posterior posterior, ModelParameters model) throws IOException {
         Files.createDirectories(runsDir);
         Path target = runsDir.resolve(run.runId());
         Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
@@ -58,6 +72,7 @@ public final class RunFiles {
             Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
             if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
+            if (model != null) ModelExport.writeNpz(model, tmp.resolve(MODEL));
             if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
             Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
             if (Files.exists(target)) {
@@ -79,11 +94,13 @@ public final class RunFiles {
 
     /**
      * Reads back the finished run with this run key (config, code version and data all equal); empty if there is
-     * none or it is incomplete, in which case it must be trained.
+     * none, it is incomplete, or it finished without {@value #MODEL} (e.g. a committed run whose model file is not
+     * in git): then it must be trained.
      */
     public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config, String runKey) {
         Path dir = runsDir.resolve(folderName(config, runKey));
-        return read(dir, config).filter(r -> runKey.equals(r.provenance().runKey()));
+        return read(dir, config).filter(r -> runKey.equals(r.provenance().runKey()))
+                .filter(r -> r.failed() || Files.isRegularFile(dir.resolve(MODEL)));
     }
 
     /**

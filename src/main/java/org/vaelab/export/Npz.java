@@ -1,0 +1,117 @@
+package org.vaelab.export;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes NumPy's {@code .npz} archive: a zip file holding one {@code NAME.npy} entry per array, as
+ * {@code numpy.savez} writes it (entries stored uncompressed, so a reader may memory-map them).
+ *
+ * <p>Each entry is NPY format version 1.0 (numpy.lib.format): the magic {@code \x93NUMPY}, version bytes
+ * {@code 1 0}, a little-endian uint16 header length, then an ASCII header such as
+ * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (784, 512), }} padded with spaces and ended by a newline
+ * so that the data starts at a multiple of 64 bytes, then the values as little-endian float32 in C (row-major)
+ * order. A scalar has shape {@code ()}.
+ */
+public final class Npz {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    private static final int ALIGN = 64;
+    /** Names become file names inside the zip (and Python identifiers are not required), so keep them plain. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
+
+    /**
+     * A float32 array: its shape and its values in row-major order. The values are not copied (they can be
+     * millions of floats); do not change them while the array is in use.
+     */
+    public record Array(int[] shape, float[] data) {
+        public Array {
+            long n = 1;
+            for (int s : shape) {
+                if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+                n *= s;
+            }
+            if (n != data.length)
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
+                        + data.length);
+            shape = shape.clone();
+        }
+
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        /** A 0-dimensional array (shape {@code ()}) holding one value. */
+        public static Array scalar(float v) {
+            return new Array(new int[0], new float[] {v});
+        }
+    }
+
+    private Npz() {
+    }
+
+    /**
+     * Writes the arrays, in the map's order, as an {@code .npz} archive to {@code out} (which is not closed).
+     *
+     * @throws IllegalArgumentException if a name is empty or holds characters other than letters, digits,
+     *                                  {@code _ . -}
+     */
+    public static void write(Map<String, Array> arrays, OutputStream out) throws IOException {
+        Map<String, Array> copy = new LinkedHashMap<>(arrays);
+        for (String name : copy.keySet())
+            if (!NAME.matcher(name).matches())
+                throw new IllegalArgumentException("array name '" + name + "' must match " + NAME.pattern());
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (Map.Entry<String, Array> e : copy.entrySet()) {
+            byte[] npy = npy(e.getValue());
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(npy.length);
+            entry.setCompressedSize(npy.length);
+            CRC32 crc = new CRC32();
+            crc.update(npy);
+            entry.setCrc(crc.getValue());
+            // A fixed time keeps equal models byte-identical (the zip would otherwise record the write time).
+            entry.setTime(0);
+            zip.putNextEntry(entry);
+            zip.write(npy);
+            zip.closeEntry();
+        }
+        zip.finish();
+    }
+
+    /** One array in NPY format 1.0. */
+    static byte[] npy(Array a) {
+        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
+        int[] shape = a.shape();
+        for (int i = 0; i < shape.length; i++) header.append(i > 0 ? ", " : "").append(shape[i]);
+        if (shape.length == 1) header.append(',');
+        header.append("), }");
+        // magic (6) + version (2) + header length (2) + header + padding + '\n' ≡ 0 (mod 64)
+        int unpadded = MAGIC.length + 2 + header.length() + 1;
+        header.append(" ".repeat((ALIGN - unpadded % ALIGN) % ALIGN)).append('\n');
+        byte[] text = header.toString().getBytes(StandardCharsets.US_ASCII);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(MAGIC.length + 2 + text.length + 4 * a.data().length);
+        bytes.writeBytes(MAGIC);
+        bytes.write(text.length & 0xFF);
+        bytes.write(text.length >>> 8);
+        bytes.writeBytes(text);
+        ByteBuffer values = ByteBuffer.allocate(4 * a.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        values.asFloatBuffer().put(a.data());
+        bytes.writeBytes(values.array());
+        return bytes.toByteArray();
+    }
+}
