@@ -203,7 +203,7 @@ public final class ExperimentRunner {
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    trained.trainSeconds(), evalSeconds, ModelExport.describe(c.model()));
+                    trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()));
             return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");

@@ -38,11 +38,15 @@ import org.vaelab.weighting.Weighting;
  * <ul>
  *   <li>Bernoulli: {@code Rec_i = Σ_p [relu(l) − x·l + log1p(exp(−|l|))]}, the stable form of binary
  *       cross-entropy, valid for continuous targets in [0, 1]; {@code ∂Rec/∂l = sigmoid(l) − x}.</li>
- *   <li>Gaussian, fixed σ: mean {@code m = sigmoid(l)}; {@code Rec_i = Σ_p (x − m)²/(2σ²) + (D/2)·log(2πσ²)}.</li>
+ *   <li>Gaussian, shared σ: mean {@code m = sigmoid(l)}; {@code Rec_i = Σ_p (x − m)²/(2σ²) + (D/2)·log(2πσ²)}.
+ *       σ starts as the architecture's and can be replaced with {@link #setDecoderSigma} (the σ-VAE's calibrated
+ *       σ); it is a constant for the gradient.</li>
+ *   <li>Squared error of the mean, for either likelihood: {@code SSE_i = Σ_p (x − m)²},
+ *       {@code ∂SSE/∂l = 2(m − x)·m(1 − m)}.</li>
  *   <li>{@code KL_ij = ½(μ² + exp(lv) − lv − 1)}.</li>
  * </ul>
- * The differentiated loss is {@code L = mean_i [rec·Rec_i + Σ_j kl[j]·KL_ij]} with the coefficients of
- * {@link LossWeights} held constant.
+ * The differentiated loss is {@code L = mean_i [rec·Rec_i + sse·SSE_i + Σ_j kl[j]·KL_ij]} with the coefficients
+ * of {@link LossWeights} held constant.
  *
  * <h2>Memory layout</h2>
  * All weights and biases are views of one flat parameter vector, and all their gradients views of one flat
@@ -73,8 +77,10 @@ public final class NativeMlpEngine implements VaeEngine {
     private final int batchSize;
     private final DataType dtype;
     private final int inputDim, latentDim;
+    /** The Gaussian decoder's σ (0 for Bernoulli): the architecture's until {@link #setDecoderSigma} changes it. */
+    private double sigma;
     /** Gaussian normaliser (D/2)·log(2πσ²) per example; 0 for Bernoulli. */
-    private final double gaussianConst;
+    private double gaussianConst;
 
     private final Layer[] encoder, decoder;
     private final INDArray params, grad;
@@ -111,8 +117,9 @@ public final class NativeMlpEngine implements VaeEngine {
         this.dtype = dtype;
         this.inputDim = arch.inputDim();
         this.latentDim = arch.latentDim();
+        this.sigma = arch.sigma();
         this.gaussianConst = arch.likelihood() == Likelihood.GAUSSIAN
-                ? 0.5 * inputDim * Math.log(2 * Math.PI * arch.sigma() * arch.sigma()) : 0;
+                ? 0.5 * inputDim * Math.log(2 * Math.PI * sigma * sigma) : 0;
 
         List<int[]> shapes = new ArrayList<>();
         int prev = inputDim;
@@ -188,9 +195,9 @@ public final class NativeMlpEngine implements VaeEngine {
         BatchStats stats = stats(buf);
         LossWeights w = weighting.weights(progress, stats);
         double[] kl = checkWeights(w);
-        backward(buf, w.rec(), kl);
+        backward(buf, w.rec(), w.sse(), kl);
         adam.step();
-        return new StepResult(stats, w, loss(stats, w.rec(), kl));
+        return new StepResult(stats, w, loss(stats, w, kl));
     }
 
     @Override
@@ -251,7 +258,12 @@ public final class NativeMlpEngine implements VaeEngine {
     /** Copies every layer's W (column-major here) into the row-major in × out order of {@link ModelParameters}. */
     @Override
     public ModelParameters snapshot() {
-        return new ModelParameters(arch, dense(encoder), dense(decoder));
+        // A σ-VAE calibrates σ during training: the model file must carry the σ in force, not the starting one.
+        VaeArchitecture current = arch.likelihood() == Likelihood.GAUSSIAN
+                ? new VaeArchitecture(arch.inputDim(), arch.encoderHidden(), arch.latentDim(), arch.decoderHidden(),
+                        arch.activation(), arch.likelihood(), sigma)
+                : arch;
+        return new ModelParameters(current, dense(encoder), dense(decoder));
     }
 
     private static List<ModelParameters.Dense> dense(Layer[] layers) {
@@ -265,10 +277,31 @@ public final class NativeMlpEngine implements VaeEngine {
         return out;
     }
 
+    /**
+     * Sets the Gaussian decoder's σ for every later step, {@link #reconstructionNll} and {@link #loss}.
+     *
+     * @throws IllegalStateException    for a Bernoulli decoder, which has no σ
+     * @throws IllegalArgumentException unless σ is finite and &gt; 0
+     */
+    @Override
+    public void setDecoderSigma(double sigma) {
+        if (arch.likelihood() != Likelihood.GAUSSIAN)
+            throw new IllegalStateException("a " + arch.likelihood() + " decoder has no σ to set (got σ = " + sigma + ")");
+        if (!(sigma > 0) || !Double.isFinite(sigma))
+            throw new IllegalArgumentException("decoder σ must be finite and > 0, got " + sigma);
+        this.sigma = sigma;
+        this.gaussianConst = 0.5 * inputDim * Math.log(2 * Math.PI * sigma * sigma);
+    }
+
+    /** The Gaussian decoder's σ in force (0 for Bernoulli). */
+    public double decoderSigma() {
+        return sigma;
+    }
+
     // ------------------------------------------------------------------ diagnostics (gradient checks)
 
     /**
-     * The weighted loss {@code mean_i [rec·Rec_i + Σ_j kl[j]·KL_ij]} for this batch and noise, and its
+     * The weighted loss {@code mean_i [rec·Rec_i + sse·SSE_i + Σ_j kl[j]·KL_ij]} for this batch and noise, and its
      * gradient with respect to every parameter, written to {@link #gradient()}. Parameters are not changed.
      */
     public double lossAndGradient(INDArray x, INDArray eps, LossWeights w) {
@@ -276,15 +309,15 @@ public final class NativeMlpEngine implements VaeEngine {
         forward(buf);
         BatchStats stats = stats(buf);
         double[] kl = checkWeights(w);
-        backward(buf, w.rec(), kl);
-        return loss(stats, w.rec(), kl);
+        backward(buf, w.rec(), w.sse(), kl);
+        return loss(stats, w, kl);
     }
 
     /** The weighted loss only (forward pass); neither parameters nor {@link #gradient()} change. */
     public double loss(INDArray x, INDArray eps, LossWeights w) {
         Buffers buf = load(x, eps);
         forward(buf);
-        return loss(stats(buf), w.rec(), checkWeights(w));
+        return loss(stats(buf), w, checkWeights(w));
     }
 
     /**
@@ -388,7 +421,7 @@ public final class NativeMlpEngine implements VaeEngine {
             Nd4j.exec(new Sigmoid(l, s));
             s.subi(x);
             Nd4j.exec(new MulOp(s, s, t));
-            t.muli(1.0 / (2 * arch.sigma() * arch.sigma()));
+            t.muli(1.0 / (2 * sigma * sigma));
         }
     }
 
@@ -407,7 +440,7 @@ public final class NativeMlpEngine implements VaeEngine {
         double sse = norm * norm;
         double recSum = bernoulli
                 ? buf.tmpD.sumNumber().doubleValue()
-                : sse / (2 * arch.sigma() * arch.sigma()) + n * gaussianConst;
+                : sse / (2 * sigma * sigma) + n * gaussianConst;
 
         // KL_ij = ½(μ² + σ² − lv − 1), σ² = std²
         Nd4j.exec(new MulOp(buf.mu, buf.mu, buf.klElem));
@@ -423,9 +456,9 @@ public final class NativeMlpEngine implements VaeEngine {
         return new BatchStats(recSum / n, klSum, klPerDim, sse / n);
     }
 
-    private double loss(BatchStats s, double rec, double[] kl) {
+    private double loss(BatchStats s, LossWeights w, double[] kl) {
         double[] perDim = s.klPerDim();
-        double loss = rec * s.rec();
+        double loss = w.rec() * s.rec() + w.sse() * s.sse();
         for (int j = 0; j < kl.length; j++) loss += kl[j] * perDim[j];
         return loss;
     }
@@ -433,18 +466,24 @@ public final class NativeMlpEngine implements VaeEngine {
     // ------------------------------------------------------------------ backward
 
     /** Fills {@link #grad} with ∂L/∂θ; expects {@link #stats} to have run on this forward pass. */
-    private void backward(Buffers buf, double rec, double[] kl) {
+    private void backward(Buffers buf, double rec, double sse, double[] kl) {
         int n = buf.n;
-        // ∂L/∂l = (rec/B)·∂Rec/∂l; dLogits holds sigmoid(l) − x.
+        // ∂L/∂l = (rec/B)·∂Rec/∂l + (sse/B)·∂SSE/∂l; dLogits holds r = m − x, m = sigmoid(l). Every term is
+        // r times a factor: Bernoulli ∂Rec/∂l = r; Gaussian ∂Rec/∂l = r·m(1 − m)/σ²; ∂SSE/∂l = 2r·m(1 − m).
         Mat delta = buf.dLogits;
-        if (arch.likelihood() == Likelihood.BERNOULLI) {
-            delta.rows.muli(rec / n);
+        boolean bernoulli = arch.likelihood() == Likelihood.BERNOULLI;
+        double plain = bernoulli ? rec / n : 0;
+        double curved = (bernoulli ? 0 : rec / (n * sigma * sigma)) + 2 * sse / n;
+        if (curved == 0) {
+            delta.rows.muli(plain);
         } else {
-            // ∂Rec/∂l = (m − x)/σ² · m(1 − m), with m = (m − x) + x
-            Nd4j.exec(new AddOp(delta.rows, buf.x.rows, buf.tmpD));
-            delta.rows.muli(buf.tmpD);
-            buf.tmpD.rsubi(1.0);
-            delta.rows.muli(buf.tmpD).muli(rec / (n * arch.sigma() * arch.sigma()));
+            // factor = plain + curved·m(1 − m), with m = r + x
+            INDArray m = buf.tmpD, oneMinusM = buf.tmpD2;
+            Nd4j.exec(new AddOp(delta.rows, buf.x.rows, m));
+            oneMinusM.assign(m).rsubi(1.0);
+            m.muli(oneMinusM).muli(curved);
+            if (plain != 0) m.addi(plain);
+            delta.rows.muli(m);
         }
 
         for (int i = decoder.length - 1; i >= 0; i--) {
@@ -550,7 +589,7 @@ public final class NativeMlpEngine implements VaeEngine {
         /** The input: the caller's array itself when it is row-major and of the engine's type, else {@link #xCopy}. */
         Mat x;
         final Mat xCopy, z, logits, dLogits, dz, encOut, dEncOut;
-        final INDArray eps, std, var, latentTmp, klElem, klDim, tmpD, perExample, ones;
+        final INDArray eps, std, var, latentTmp, klElem, klDim, tmpD, tmpD2, perExample, ones;
         /** Column views of the encoder head [μ | log σ²] and of its gradient. */
         final INDArray mu, logvar, dMu, dLogvar;
         final Mat[] encAct, encDelta, decAct, decDelta;
@@ -573,6 +612,7 @@ public final class NativeMlpEngine implements VaeEngine {
             klElem = m(latentDim);
             klDim = Nd4j.create(dtype, latentDim);
             tmpD = m(inputDim);
+            tmpD2 = m(inputDim);
             perExample = Nd4j.create(dtype, n);
             ones = Nd4j.ones(dtype, n, 1);
             mu = encOut.rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));

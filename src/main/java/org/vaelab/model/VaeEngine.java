@@ -47,6 +47,20 @@ public interface VaeEngine extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot export its weights");
     }
 
+    /**
+     * Replaces the σ of a Gaussian decoder (shared by all pixels) in every later step and in
+     * {@link #reconstructionNll}. Schemes that calibrate σ during training (the σ-VAE, Rybkin et al. 2021) need
+     * it: their reported Rec and ELBO must use the calibrated σ, not the architecture's starting value. The
+     * trainer calls it after every step for weightings that implement
+     * {@link org.vaelab.weighting.DecoderSigma}, so evaluation after training uses the final σ.
+     *
+     * @throws UnsupportedOperationException if this engine cannot change σ (the default)
+     * @throws IllegalStateException         for a decoder that is not Gaussian
+     */
+    default void setDecoderSigma(double sigma) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot set the decoder σ");
+    }
+
     @Override
     default void close() {
     }

@@ -7,9 +7,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
+import org.vaelab.model.Likelihood;
 import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeEngine;
+import org.vaelab.weighting.DecoderSigma;
 import org.vaelab.weighting.Progress;
 import org.vaelab.weighting.Weighting;
 
@@ -19,6 +21,10 @@ import org.vaelab.weighting.Weighting;
  * <p>Randomness comes only from the run's {@link Seeds}: the data order, the initialisation, the noise ε and
  * the dynamic binarisation each have their own stream, so two runs with the same seed see the same batches and
  * the same ε whatever their weighting — differences between schemes are the schemes', not the noise's.
+ *
+ * <p>A weighting that calibrates the decoder's σ ({@link DecoderSigma}, the σ-VAE) needs a Gaussian decoder; after
+ * every step the trainer hands its σ to the engine ({@link VaeEngine#setDecoderSigma(double)}), so the returned
+ * engine evaluates with the final σ.
  */
 public final class Trainer {
 
@@ -77,6 +83,10 @@ public final class Trainer {
         long total = (long) stepsPerEpoch * config.train().epochs();
         Weighting weighting = config.weighting().copy();
         weighting.reset();
+        DecoderSigma calibrated = weighting instanceof DecoderSigma ds ? ds : null;
+        if (calibrated != null && config.model().likelihood() != Likelihood.GAUSSIAN)
+            throw new IllegalArgumentException("run " + config.runId() + ": " + weighting.label() + " calibrates a Gaussian"
+                    + " decoder's σ, but the model's decoder is " + config.model().likelihood());
         StepLog.Builder log = new StepLog.Builder();
         VaeEngine engine = engines.create(config, seeds.init());
         int[] perm = new int[n];
@@ -103,6 +113,7 @@ public final class Trainer {
                             "Rec=%s KL=%s loss=%s (weights %s)", res.stats().rec(), res.stats().kl(), res.loss(),
                             res.weights().trace()));
                 log.add(step, epoch, res.stats().rec(), res.stats().kl(), res.weights().trace());
+                if (calibrated != null) engine.setDecoderSigma(calibrated.sigma());
                 step++;
                 if (listener != null) listener.stepDone(step, total);
             }

@@ -18,9 +18,10 @@ import org.vaelab.weighting.LossWeights;
 
 /**
  * Every entry of the hand-written gradient against finite differences, in double precision, for both
- * likelihoods and both activations, with rec weight ≠ 1 and unequal (including zero) per-dimension KL
- * weights, so that each term of the reparameterised backward pass is exercised separately. The noise ε is
- * held fixed, so the loss is a deterministic function of the parameters.
+ * likelihoods and both activations, with rec weight ≠ 1, unequal (including zero and negative) per-dimension KL
+ * weights, and a squared-error weight of zero or not (alone, and beside the likelihood's Rec), so that each term
+ * of the reparameterised backward pass is exercised separately. The noise ε is held fixed, so the loss is a
+ * deterministic function of the parameters.
  */
 class NativeMlpEngineGradientTest {
 
@@ -34,21 +35,30 @@ class NativeMlpEngineGradientTest {
     private static final double REL = 1e-5, ABS = 1e-9, SMALL = 1e-5;
 
     static Stream<Arguments> cases() {
-        double[][] klWeights = {{0.3, 1.7, 0.9}, {0.0, 2.5, 0.0}};
+        double[][] klWeights = {{0.3, 1.7, 0.9}, {0.0, 2.5, 0.0}, {-0.6, 1.2, 0.4}};
+        // {rec, sse}: the likelihood alone, the likelihood plus squared error, squared error alone (GECO, σ-VAE).
+        double[][] recSse = {{0.7, 0}, {0.7, 1.3}, {0, 2.1}};
         Stream.Builder<Arguments> b = Stream.builder();
         for (Likelihood lik : Likelihood.values())
             for (Activation act : Activation.values())
-                for (double[] kl : klWeights) b.add(Arguments.of(lik, act, kl));
+                for (double[] kl : klWeights)
+                    for (double[] rs : recSse) {
+                        // The negative KL weights (capacity annealing) are checked on the plain likelihood only.
+                        if (kl[0] < 0 && rs[1] != 0) continue;
+                        b.add(Arguments.of(lik, act, kl, rs[0], rs[1]));
+                    }
         return b.build();
     }
 
-    @ParameterizedTest(name = "{0} {1} kl={2}")
+    @ParameterizedTest(name = "{0} {1} kl={2} rec={3} sse={4}")
     @MethodSource("cases")
-    void gradientMatchesFiniteDifferences(Likelihood lik, Activation act, double[] kl) {
+    void gradientMatchesFiniteDifferences(Likelihood lik, Activation act, double[] kl, double rec, double sse) {
         VaeArchitecture arch = lik == Likelihood.BERNOULLI
                 ? VaeArchitecture.bernoulli(D, List.of(7, 5), LATENT, act)
                 : VaeArchitecture.gaussian(D, List.of(7, 5), LATENT, act, 0.3);
         NativeMlpEngine engine = new NativeMlpEngine(arch, BATCH, 1e-3, 11, DataType.DOUBLE);
+        // With both terms present, a σ set after construction (the σ-VAE's path) must reach the backward pass too.
+        if (lik == Likelihood.GAUSSIAN && rec != 0 && sse != 0) engine.setDecoderSigma(0.45);
         Random rng = new Random(2024);
         // Perturbed weights and positive biases: the biases' role in the forward pass is tested too, and few
         // ReLU units are dead on the whole batch (a dead unit's weights have gradient exactly 0, which checks little).
@@ -59,7 +69,7 @@ class NativeMlpEngineGradientTest {
         }
         INDArray x = EngineFixtures.uniform(rng, BATCH, D, DataType.DOUBLE);
         INDArray eps = EngineFixtures.normal(rng, BATCH, LATENT, DataType.DOUBLE);
-        LossWeights w = new LossWeights(0.7, kl, Map.of());
+        LossWeights w = new LossWeights(rec, sse, kl, Map.of());
 
         double loss = engine.lossAndGradient(x, eps, w);
         double[] analytic = engine.gradient().toDoubleVector();
@@ -98,9 +108,9 @@ class NativeMlpEngineGradientTest {
                 failures.append(String.format("%n  %s: analytic %.10g, numeric %.10g",
                         engine.describeParameter(i), analytic[i], numeric));
         }
-        System.out.printf("%s %s kl=%s: %d entries, %d skipped at kinks; worst relative error %.2e (%s, "
+        System.out.printf("%s %s kl=%s rec=%s sse=%s: %d entries, %d skipped at kinks; worst relative error %.2e (%s, "
                         + "analytic %.4g); %d entries below %.0e, worst absolute error %.1e%n",
-                lik, act, java.util.Arrays.toString(kl), analytic.length, skipped, worst,
+                lik, act, java.util.Arrays.toString(kl), rec, sse, analytic.length, skipped, worst,
                 worstAt < 0 ? "-" : engine.describeParameter(worstAt), worstAt < 0 ? 0 : analytic[worstAt],
                 small, SMALL, worstSmall);
         if (failures.length() > 0) fail("gradient mismatch (" + lik + ", " + act + "):" + failures);

@@ -116,6 +116,32 @@ class NativeMlpEngineTest {
         assertEquals(expected, rec[0], 1e-12);
     }
 
+    /** A σ set after construction replaces the architecture's in Rec; a Bernoulli decoder has none to set. */
+    @Test
+    void decoderSigmaCanBeReplacedForGaussianOnly() {
+        VaeArchitecture arch = VaeArchitecture.gaussian(12, List.of(7, 5), 3, Activation.TANH, 1.0);
+        double[] logits = {-4, -1.5, -0.2, 0, 0.3, 1, 2.5, 6, -3, 0.7, -0.5, 3};
+        double[] xs = {0, 1, 0.25, 0.5, 1, 0, 0.9, 1, 0.1, 0.6, 0, 0.33};
+        NativeMlpEngine engine = new NativeMlpEngine(arch, 4, 1e-3, 2, DataType.DOUBLE);
+        setOutputLogits(engine, logits);
+        double sigma = 0.2;
+        engine.setDecoderSigma(sigma);
+        assertEquals(sigma, engine.decoderSigma());
+        double expected = 6 * Math.log(2 * Math.PI * sigma * sigma);
+        for (int p = 0; p < 12; p++) {
+            double m = 1 / (1 + Math.exp(-logits[p]));
+            expected += (xs[p] - m) * (xs[p] - m) / (2 * sigma * sigma);
+        }
+        double[] rec = engine.reconstructionNll(Nd4j.createFromArray(new double[][]{xs}),
+                EngineFixtures.normal(new Random(1), 1, 3, DataType.DOUBLE));
+        assertEquals(expected, rec[0], 1e-10);
+
+        var bad = assertThrows(IllegalArgumentException.class, () -> engine.setDecoderSigma(-0.5));
+        assertTrue(bad.getMessage().contains("-0.5"), bad.getMessage());
+        NativeMlpEngine bernoulli = new NativeMlpEngine(SMALL, 4, 1e-3, 2, DataType.DOUBLE);
+        assertThrows(IllegalStateException.class, () -> bernoulli.setDecoderSigma(0.5));
+    }
+
     /** Uses the documented layout: the decoder's output layer is last, its weights then its bias. */
     private static void setOutputLogits(NativeMlpEngine engine, double[] logits) {
         INDArray theta = engine.parameters();

@@ -14,6 +14,7 @@ import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.model.Activation;
 import org.vaelab.model.BatchStats;
+import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeArchitecture;
@@ -21,6 +22,7 @@ import org.vaelab.model.VaeEngine;
 import org.vaelab.weighting.ConstantBeta;
 import org.vaelab.weighting.LossWeights;
 import org.vaelab.weighting.Progress;
+import org.vaelab.weighting.SigmaVae;
 import org.vaelab.weighting.Weighting;
 
 class TrainerTest {
@@ -71,6 +73,26 @@ class TrainerTest {
         assertEquals(3, e.step());
         assertTrue(e.getMessage().contains("run beta-1-seed3 diverged at step 3"), e.getMessage());
         assertTrue(e.getMessage().contains("Rec=NaN") && e.getMessage().contains("learning rate"), e.getMessage());
+    }
+
+    /** The σ-VAE's σ reaches the engine after every step, so the engine the trainer returns evaluates with it. */
+    @Test
+    void calibratedSigmaIsHandedToTheEngine() {
+        RunConfig c = new RunConfig("test", "σ-VAE optimal", "", new DataConfig("mnist-digits", Binarization.NONE, 600, 0),
+                VaeArchitecture.gaussian(784, List.of(64), 8, Activation.RELU, 1.0), SigmaVae.optimal(),
+                new TrainConfig(1, 50, 2e-3), 3);
+        Trainer.Result r = new Trainer().train(c, TRAIN, null);
+        double[] sigma = r.steps().weight("sigma");
+        assertEquals(12, sigma.length);
+        assertTrue(sigma[11] < 0.5, "σ* is the RMSE of [0,1] pixels: " + sigma[11]);
+        assertEquals(sigma[11], ((NativeMlpEngine) r.engine()).decoderSigma(), 0.0);
+        r.engine().close();
+
+        var e = assertThrows(IllegalArgumentException.class, () -> new Trainer().train(
+                new RunConfig("test", "σ-VAE learned", "", c.data(), VaeArchitecture.bernoulli(784, List.of(64), 8, Activation.RELU),
+                        SigmaVae.learned(), c.train(), 3), TRAIN, null));
+        assertTrue(e.getMessage().contains("sigma-vae-learned-seed3"), e.getMessage());
+        assertTrue(e.getMessage().contains("BERNOULLI"), e.getMessage());
     }
 
     /** An engine whose batch Rec becomes NaN at a given step. */

@@ -50,7 +50,13 @@ class MeanReductionTest {
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MeanReduction(Double.NaN));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new LossWeights(1, new double[] {1, -2}, java.util.Map.of()));
-        assertTrue(e.getMessage().contains("dimension 1") && e.getMessage().contains("-2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new LossWeights(1, new double[] {1, Double.NaN}, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("dimension 1") && e.getMessage().contains("NaN"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new LossWeights(1, -0.5, new double[] {1}, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("sse") && e.getMessage().contains("-0.5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new LossWeights(-1, new double[] {1}, java.util.Map.of()));
+        assertTrue(e.getMessage().contains("rec") && e.getMessage().contains("-1"), e.getMessage());
+        // Negative KL weights are allowed: capacity annealing pushes the rate up towards C_t.
+        assertEquals(-2.0, new LossWeights(1, new double[] {1, -2}, java.util.Map.of()).kl()[1]);
     }
 }
