@@ -30,6 +30,7 @@ import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.SystemInfo;
 import org.vaelab.report.AtomicFiles;
+import org.vaelab.report.ReportIndex;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.Seeds;
@@ -127,9 +128,11 @@ public final class Bench implements Experiment {
             lines.add(l);
         }
         Path report = Path.of(o.reportsDir(), name(), "bench.md");
-        AtomicFiles.writeString(report, "# bench\n\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
+        AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + dl4jLine)
+                + "\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
                 + "Machine: " + SystemInfo.hardware().get("cpu") + ", " + SystemInfo.hardware().get("cores") + " cores; "
                 + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
+        ReportIndex.update(report.getParent().getParent());
         out.println("report: " + report);
         return Optional.of(report);
     }

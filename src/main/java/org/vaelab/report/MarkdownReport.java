@@ -55,14 +55,22 @@ public final class MarkdownReport {
                     sortedKl(finished), figDir.resolve("kl-per-dimension"))));
         }
         String md = render(spec, runs, finished, figures);
+        if (!finished.isEmpty())
+            AtomicFiles.writeString(dir.resolve("results.tex"), ResultsTable.of(finished).latex(spec.name() + ": "
+                    + spec.summary() + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
+                    "tab:" + spec.name()));
         Path report = dir.resolve("report.md");
         AtomicFiles.writeString(report, md);
+        ReportIndex.update(dir.getParent());
         return report;
     }
 
     static String render(ReportSpec spec, List<RunRecord> runs, Map<String, List<RunRecord>> finished, List<String> figures) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(spec.name()).append(": ").append(spec.summary()).append("\n\n");
+        String finding = spec.discussion().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                .map(l -> l.replaceFirst("^[-*] ", "").replace("**", "")).orElse("");
+        if (!finding.isEmpty()) md.append(ReportIndex.findingComment(finding)).append('\n');
         md.append(spec.question().strip()).append("\n\n");
         md.append("## Setup\n\n").append(setup(runs)).append('\n');
         md.append("## Results\n\n");
@@ -70,7 +78,9 @@ public final class MarkdownReport {
                 .append("ELBO = −(Rec + KL); Rec is the distortion D, KL the rate R (Alemi et al. 2018). ")
                 .append("β is the KL weight in force at the end of training, for the mean-reduction recipe its β_eff = w·D/d. ")
                 .append("Active units: dimensions whose posterior mean varies across test images with variance > 0.01 (Burda et al. 2016).\n\n");
-        md.append(table(finished));
+        md.append(finished.isEmpty() ? "No run finished.\n" : ResultsTable.of(finished).markdown());
+        if (!finished.isEmpty())
+            md.append("\nThe same table for papers, as LaTeX (booktabs): [`results.tex`](results.tex).\n");
         List<RunRecord> failed = runs.stream().filter(RunRecord::failed).toList();
         if (!failed.isEmpty()) {
             md.append("\nRuns that did not finish (left out of the table):\n\n");
@@ -110,37 +120,6 @@ public final class MarkdownReport {
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
         sb.append("| evaluation | test set; Rec with one posterior sample per image, KL analytic |\n");
         return sb.toString();
-    }
-
-    private static String table(Map<String, List<RunRecord>> finished) {
-        StringBuilder sb = new StringBuilder("| configuration | β | ELBO | Rec (D) | KL (R) | active units | train time (s) | N |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (var e : finished.entrySet()) {
-            Map<MetricId, Summary> s = SeedAggregator.summarize(e.getValue().stream().map(RunRecord::metrics).toList());
-            List<Map<MetricId, Double>> times = e.getValue().stream()
-                    .map(r -> Map.of(MetricId.model("train_seconds"), r.provenance().trainSeconds())).toList();
-            Summary time = SeedAggregator.summarize(times).get(MetricId.model("train_seconds"));
-            sb.append("| ").append(e.getKey()).append(" | ").append(finalBeta(e.getValue().get(0)))
-                    .append(" | ").append(cell(s.get(MetricId.ELBO), 2))
-                    .append(" | ").append(cell(s.get(MetricId.REC), 2))
-                    .append(" | ").append(cell(s.get(MetricId.KL), 2))
-                    .append(" | ").append(cell(s.get(MetricId.ACTIVE_UNITS), 1))
-                    .append(" | ").append(cell(time, 1))
-                    .append(" | ").append(e.getValue().size()).append(" |\n");
-        }
-        return sb.toString();
-    }
-
-    /** Mean ± CI half-width; a single seed has no interval, and the N column already says so. */
-    private static String cell(Summary s, int decimals) {
-        return s.n() < 2 ? String.format(Locale.ROOT, "%." + decimals + "f", s.mean()) : s.format(decimals);
-    }
-
-    private static String finalBeta(RunRecord r) {
-        StepLog log = r.steps();
-        if (log == null || !log.weights().containsKey("beta") || log.size() == 0) return "–";
-        double[] b = log.weight("beta");
-        return String.format(Locale.ROOT, "%.3g", b[b.length - 1]);
     }
 
     private static String provenance(List<RunRecord> runs) {

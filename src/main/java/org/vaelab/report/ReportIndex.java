@@ -1,0 +1,56 @@
+package org.vaelab.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code reports/README.md}: one line per report with its title and one-line finding, rebuilt whenever a report is
+ * written. A report states its finding in an HTML comment, {@code <!-- finding: … -->}, which Markdown viewers hide.
+ */
+public final class ReportIndex {
+
+    private static final Pattern FINDING = Pattern.compile("<!-- finding: (.*?) -->");
+    private static final List<String> REPORT_FILES = List.of("report.md", "bench.md");
+
+    private ReportIndex() {
+    }
+
+    /** The comment line that carries a report's finding into the index. */
+    public static String findingComment(String finding) {
+        return "<!-- finding: " + finding.replace("-->", "→").replace('\n', ' ').strip() + " -->\n";
+    }
+
+    /** Rebuilds {@code root/README.md} from the reports under {@code root}. */
+    public static Path update(Path root) throws IOException {
+        StringBuilder sb = new StringBuilder("# Reports\n\nEach folder holds one experiment's report, written by "
+                + "`mvn -q exec:java -Dexperiment=NAME`; the line under each link is the report's own one-line finding, "
+                + "computed from its runs.\n\n");
+        try (Stream<Path> dirs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                for (String name : REPORT_FILES) {
+                    Path f = dir.resolve(name);
+                    if (!Files.isRegularFile(f)) continue;
+                    String text = Files.readString(f);
+                    String title = text.lines().filter(l -> l.startsWith("# ")).findFirst().map(l -> l.substring(2)).orElse(dir.getFileName().toString());
+                    sb.append("- [").append(title).append("](").append(dir.getFileName()).append('/').append(name).append(")");
+                    finding(text).ifPresent(x -> sb.append("  \n  ").append(x));
+                    sb.append('\n');
+                }
+            }
+        }
+        Path index = root.resolve("README.md");
+        AtomicFiles.writeString(index, sb.toString());
+        return index;
+    }
+
+    static Optional<String> finding(String report) {
+        Matcher m = FINDING.matcher(report);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+}
