@@ -25,6 +25,7 @@ import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
+import org.vaelab.report.ImageGrid;
 import org.vaelab.report.MarkdownReport;
 import org.vaelab.report.ReportSpec;
 import org.vaelab.report.RunFiles;
@@ -88,7 +89,8 @@ public final class ExperimentRunner {
                 continue;
             }
             Outcome r = runOne(c, key, ctx, tag);
-            RunFiles.write(runsDir, r.record, r.posterior, r.model);
+            RunFiles.write(runsDir, r.record, r.posterior, r.model,
+                    r.samples == null ? Map.of() : Map.of(RunFiles.SAMPLES, r.samples::writePng));
             records.add(r.record);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -177,7 +179,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private record Outcome(RunRecord record, Posterior posterior, ModelParameters model) {
+    private record Outcome(RunRecord record, Posterior posterior, ModelParameters model, ImageGrid samples) {
     }
 
     private Outcome runOne(RunConfig c, String key, Context ctx, String tag) {
@@ -196,20 +198,22 @@ public final class ExperimentRunner {
             long e0 = System.nanoTime();
             TestSetEvaluator.Evaluation eval;
             ModelParameters model;
+            ImageGrid samples;
             try (var engine = trained.engine()) {
                 eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval());
                 model = engine.snapshot();
+                samples = SampleImages.of(c.label() + ", seed " + c.seed(), engine, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()));
-            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model);
+            return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model, samples);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null);
-            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null);
+            return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null, null);
         }
     }
 

@@ -93,6 +93,16 @@ public final class MarkdownReport {
         }
         if (!figures.isEmpty())
             md.append("Every figure is also saved as SVG beside the PNG (`figures/`), for papers.\n\n");
+        List<String> samples = new ArrayList<>();
+        for (var rs : finished.values()) {
+            RunRecord r = rs.get(0);
+            samples.add("**" + r.config().label() + "** (seed " + r.config().seed() + ")\n\n![samples of " + r.config().label()
+                    + "](runs/" + r.runId() + "/" + RunFiles.SAMPLES + ")\n");
+        }
+        if (!samples.isEmpty())
+            md.append("## Samples\n\nFor the first seed of each configuration: test images, their reconstructions (decoder ")
+                    .append("mean at z = μ), samples from the prior, and traversals of the three latent dimensions with ")
+                    .append("the most KL (from the first test image's μ).\n\n").append(String.join("\n", samples)).append('\n');
         if (!spec.discussion().isBlank()) md.append("## What the numbers say\n\n").append(spec.discussion().strip()).append("\n\n");
         md.append(provenance(runs));
         md.append("## How to reproduce\n\n```\n").append(spec.command()).append("\n```\n\n")

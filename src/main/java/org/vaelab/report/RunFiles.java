@@ -33,6 +33,7 @@ import org.vaelab.train.StepLog;
  *   <li>{@code steps.csv}: per step: step, epoch, every weight in force, batch Rec, batch KL;</li>
  *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
  *   <li>{@code model.npz}: the trained weights as NumPy arrays named by layer ({@link ModelExport});</li>
+ *   <li>{@code samples.png}: test images and reconstructions, prior samples, traversals of the most used latents;</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
@@ -46,6 +47,7 @@ public final class RunFiles {
     public static final String STEPS = "steps.csv";
     public static final String POSTERIOR = "posterior.csv.gz";
     public static final String FAILURE = "failure.txt";
+    public static final String SAMPLES = "samples.png";
     public static final String MODEL = ModelExport.FILE_NAME;
 
     private RunFiles() {
@@ -63,6 +65,15 @@ public final class RunFiles {
      * @param model     the trained weights for {@value #MODEL}, or null (a failed run)
      */
     public static Path write(Path runsDir, RunRecord run, Posterior posterior, ModelParameters model) throws IOException {
+        return write(runsDir, run, posterior, model, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, RunRecord, Posterior, ModelParameters)}, plus further files (e.g. {@value #SAMPLES})
+     * written inside the same atomic folder.
+     */
+    public static Path write(Path runsDir, RunRecord run, Posterior posterior, ModelParameters model,
+                             Map<String, AtomicFiles.Writer> extras) throws IOException {
         Files.createDirectories(runsDir);
         Path target = runsDir.resolve(run.runId());
         Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
@@ -73,6 +84,11 @@ public final class RunFiles {
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
             if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
             if (model != null) ModelExport.writeNpz(model, tmp.resolve(MODEL));
+            for (var e : extras.entrySet()) {
+                try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
+                    e.getValue().write(out);
+                }
+            }
             if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
             Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
             if (Files.exists(target)) {
