@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.vaelab.experiments.Quickstart;
+import org.vaelab.experiments.WeightingShootout;
 
 /** The experiments {@code -Dexperiment=NAME} can run, by name, in listing order. */
 public final class ExperimentRegistry {
@@ -20,7 +21,7 @@ public final class ExperimentRegistry {
 
     /** Every experiment in {@code experiments/}. */
     public static ExperimentRegistry standard() {
-        return new ExperimentRegistry(List.of(new Quickstart()));
+        return new ExperimentRegistry(List.of(new Quickstart(), new WeightingShootout()));
     }
 
     public List<Experiment> all() {

@@ -13,6 +13,8 @@ import org.vaelab.train.RunConfig;
  *   <li>{@code epochs}, {@code batch}, {@code lr}: optimisation settings of every arm</li>
  *   <li>{@code trainLimit}, {@code testLimit}: use only the first n training / test images</li>
  *   <li>{@code fresh}: retrain runs that already finished with the same config</li>
+ *   <li>{@code budget}: a named compute budget, for experiments that define several (e.g. {@code smoke}); the
+ *       experiment reads and validates it, this class only forwards it to the report's command line</li>
  *   <li>{@code vaelab.reports}: where reports go (default {@code reports})</li>
  * </ul>
  * A bad value fails at once with a message naming the property, the value and what is allowed.
@@ -25,22 +27,24 @@ import org.vaelab.train.RunConfig;
  * @param testLimit  or null
  * @param fresh      retrain finished runs
  * @param reportsDir root folder of reports
+ * @param budget     the {@code budget} property as given, or null
  */
 public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
-                        Integer testLimit, boolean fresh, String reportsDir) {
+                        Integer testLimit, boolean fresh, String reportsDir, String budget) {
 
-    /** The property names this class reads, for help text. */
-    public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh", "vaelab.reports");
+    /** The property names this class reads (and the launcher forwards to its child JVM), for help text. */
+    public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh",
+            "budget", "vaelab.reports");
 
     public static Overrides none() {
-        return new Overrides(null, null, null, null, null, null, false, "reports");
+        return new Overrides(null, null, null, null, null, null, false, "reports", null);
     }
 
     public static Overrides from(Properties p) {
         return new Overrides(
                 positiveInt(p, "seeds"), positiveInt(p, "epochs"), positiveInt(p, "batch"), rate(p, "lr"),
                 nonNegativeInt(p, "trainLimit"), nonNegativeInt(p, "testLimit"), bool(p, "fresh"),
-                p.getProperty("vaelab.reports", "reports"));
+                p.getProperty("vaelab.reports", "reports"), p.getProperty("budget"));
     }
 
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
@@ -73,6 +77,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         if (lr != null) sb.append(" -Dlr=").append(lr);
         if (trainLimit != null) sb.append(" -DtrainLimit=").append(trainLimit);
         if (testLimit != null) sb.append(" -DtestLimit=").append(testLimit);
+        if (budget != null) sb.append(" -Dbudget=").append(budget);
         return sb.toString();
     }
 
