@@ -58,12 +58,12 @@ import org.vaelab.weighting.Weighting;
  * 253,260 steps in all. The smoke run ({@code -Dbudget=smoke}) trained at 18–82 steps/s, about 57 steps/s once the
  * JIT had warmed up, on two cores shared with other jobs; full-data probes of single schemes, with three other jobs
  * on the cores, ran at 35–46 steps/s. At 57 steps/s the full run takes about 75 min of training, at 35 steps/s about
- * 2.0 h, plus a few seconds of evaluation per run (0.1–0.4 s per 1,000 test images in the smoke run): {@value #EPOCHS}
- * epochs is the most that fits in about two hours even at the slowest rate measured (11 epochs would take 2.2 h). (The engine's speed goal on
- * an idle machine, 7.5 ms per step in {@code EngineStepTiming}, would make it about 32 min.) A consequence: the warm-up keeps its paper length of 10 epochs,
- * which is the whole run, so β reaches 1 only at the last step. {@code -Dbudget=smoke} is an end-to-end check of
- * under a minute of training: 1 epoch on the first 5,000 training and 1,000 test images, 1 seed; its numbers say
- * nothing about the schemes.
+ * 2.0 h, plus a few seconds of evaluation per run (0.1–0.4 s per 1,000 test images in the smoke run):
+ * {@value #EPOCHS} epochs is the most that fits in about two hours even at the slowest rate measured (11 epochs
+ * would take 2.2 h). The engine's speed goal on an idle machine, 7.5 ms per step ({@code EngineStepTiming}), would
+ * make it about 32 min. A consequence: the warm-up keeps its paper length of 10 epochs, which is the whole run, so
+ * β reaches 1 only at the last step. {@code -Dbudget=smoke} is an end-to-end check of under a minute of training:
+ * 1 epoch on the first 5,000 training and 1,000 test images, 1 seed; its numbers say nothing about the schemes.
  *
  * <p>Run: {@code mvn -q exec:java -Dexperiment=weighting-shootout [-Dbudget=smoke]}; the report is
  * {@code reports/weighting-shootout/report.md}. Its "What the numbers say" section is written from the finished runs.
