@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.vaelab.experiments.Bench;
 import org.vaelab.experiments.Quickstart;
+import org.vaelab.experiments.WeightingShootout;
 
 /** The experiments {@code -Dexperiment=NAME} can run, by name, in listing order. */
 public final class ExperimentRegistry {
@@ -21,7 +22,7 @@ public final class ExperimentRegistry {
 
     /** Every experiment in {@code experiments/}. */
     public static ExperimentRegistry standard() {
-        return new ExperimentRegistry(List.of(new Quickstart(), new Bench()));
+        return new ExperimentRegistry(List.of(new Quickstart(), new WeightingShootout(), new Bench()));
     }
 
     public List<Experiment> all() {

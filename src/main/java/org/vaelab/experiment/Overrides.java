@@ -17,6 +17,8 @@ import org.vaelab.train.RunConfig;
  *       machines that share the report folder</li>
  *   <li>{@code verify}: re-run the runs (or {@code verifySample} of them) and compare with the recorded numbers,
  *       within relative {@code tolerance} (default 1e-6)</li>
+ *   <li>{@code budget}: a named compute budget, for experiments that define several (e.g. {@code smoke}); the
+ *       experiment reads and validates it, this class only forwards it to the report's command line</li>
  *   <li>{@code vaelab.reports}: where reports go (default {@code reports})</li>
  * </ul>
  * A bad value fails at once with a message naming the property, the value and what is allowed.
@@ -29,10 +31,15 @@ import org.vaelab.train.RunConfig;
  * @param testLimit  or null
  * @param fresh      retrain finished runs
  * @param reportsDir root folder of reports
+ * @param shard      the slice of runs to train, or null for all
+ * @param verify     re-run and compare instead of running
+ * @param verifySample how many runs to re-run when verifying, or null for all
+ * @param tolerance  relative tolerance of verification
+ * @param budget     the {@code budget} property as given, or null
  */
 public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
                         Integer testLimit, boolean fresh, String reportsDir, Shard shard, boolean verify,
-                        Integer verifySample, double tolerance) {
+                        Integer verifySample, double tolerance, String budget) {
 
     /**
      * The i-th (1-based) of n slices of an experiment's runs: run k (0-based, in plan order) belongs to slice
@@ -69,10 +76,10 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
 
     /** The property names this class reads, for help text. */
     public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh",
-            "shard", "verify", "verifySample", "tolerance", "vaelab.reports");
+            "shard", "verify", "verifySample", "tolerance", "budget", "vaelab.reports");
 
     public static Overrides none() {
-        return new Overrides(null, null, null, null, null, null, false, "reports", null, false, null, 1e-6);
+        return new Overrides(null, null, null, null, null, null, false, "reports", null, false, null, 1e-6, null);
     }
 
     public static Overrides from(Properties p) {
@@ -81,7 +88,8 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 nonNegativeInt(p, "trainLimit"), nonNegativeInt(p, "testLimit"), bool(p, "fresh"),
                 p.getProperty("vaelab.reports", "reports"),
                 p.getProperty("shard") == null ? null : Shard.parse(p.getProperty("shard")),
-                bool(p, "verify"), positiveInt(p, "verifySample"), tolerance(p));
+                bool(p, "verify"), positiveInt(p, "verifySample"), tolerance(p),
+                p.getProperty("budget"));
     }
 
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
@@ -114,6 +122,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         if (lr != null) sb.append(" -Dlr=").append(lr);
         if (trainLimit != null) sb.append(" -DtrainLimit=").append(trainLimit);
         if (testLimit != null) sb.append(" -DtestLimit=").append(testLimit);
+        if (budget != null) sb.append(" -Dbudget=").append(budget);
         return sb.toString();
     }
 

@@ -8,11 +8,13 @@ import org.vaelab.model.BatchStats;
  * <p>Lifecycle: the trainer calls {@link #reset()} once before a run, then, for every step, runs the
  * forward pass and calls {@link #weights(Progress, BatchStats)} with that batch's measured Rec and KL; the
  * engine then differentiates the loss with the returned coefficients. Schedules (immutable records) read
- * only {@link Progress}; controllers (GECO, ControlVAE) also read the batch and keep explicit state, which
- * {@link #reset()} clears and {@link #copy()} does not share.
+ * only {@link Progress}; capacity annealing and free bits also read the batch but keep no state; controllers
+ * (GECO, ControlVAE, the learned σ-VAE) read the batch and keep explicit state, which {@link #reset()} clears and
+ * {@link #copy()} does not share.
  *
- * <p>Implementations are Java records so that their configuration serialises (to provenance JSON and the
- * config hash) field by field.
+ * <p>The configuration must serialise (to provenance JSON and the config hash) field by field, and state must
+ * not: stateless schemes are Java records; controllers are classes whose {@code config()} record is marked
+ * {@code @JsonValue}, so they serialise as their configuration only.
  */
 public interface Weighting {
 

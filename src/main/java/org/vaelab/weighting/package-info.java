@@ -2,8 +2,13 @@
  * How the KL term is weighted against reconstruction: one small interface, {@link org.vaelab.weighting.Weighting},
  * that every scheme implements, and the per-step loss coefficients it returns, {@link org.vaelab.weighting.LossWeights}.
  *
- * <p>Schedules are immutable records that read only the step; controllers also read the batch's Rec and KL
- * and keep explicit state with {@code reset()}. Each class cites its paper; formulas follow
- * {@code SCIENCE.md} §2 exactly, and any deviation is stated in the class's Javadoc.
+ * <p>Schedules are immutable records that read only the step ({@link org.vaelab.weighting.LinearWarmup},
+ * {@link org.vaelab.weighting.SigmoidAnnealing}, {@link org.vaelab.weighting.CyclicalAnnealing}, lengths as a
+ * {@link org.vaelab.weighting.Span}); {@link org.vaelab.weighting.CapacityAnnealing} and
+ * {@link org.vaelab.weighting.FreeBits} also read the batch's KL; controllers ({@link org.vaelab.weighting.Geco},
+ * {@link org.vaelab.weighting.ControlVae}, {@link org.vaelab.weighting.SigmaVae}) read the batch and keep explicit
+ * state with {@code reset()} and {@code copy()}. A weighting that calibrates the decoder's σ implements
+ * {@link org.vaelab.weighting.DecoderSigma}. Each class cites its paper; formulas follow {@code SCIENCE.md} §2
+ * exactly, and any deviation is stated in the class's Javadoc.
  */
 package org.vaelab.weighting;

@@ -88,7 +88,7 @@ class GecoTest {
     @Test
     void defaultsAndValidation() {
         Geco g = Geco.withTarget(0.3);
-        assertEquals(new Geco.Config(0.3, 0.99, 1, 1, 1e-6, 1e6), g.config());
+        assertEquals(new Geco.Config(0.3, 0.99, 0.1, 1, 1e-6, 1e6), g.config());
         assertEquals("GECO κ=0.3", g.label());
         SchedulesTest.assertNames(() -> Geco.withTarget(0), "kappa", "0");
         SchedulesTest.assertNames(() -> new Geco.Config(0.3, 1, 1, 1, 1e-6, 1e6), "alpha", "1");

@@ -34,7 +34,7 @@ class WeightingProvenanceTest {
                 "length", Map.of("amount", 10.0, "unit", "EPOCHS")), tree(LinearWarmup.heEtAlCode()));
         assertEquals(Map.of("scheme", "CyclicalAnnealing", "cycles", 4, "ratio", 0.5, "betaMax", 1.0),
                 tree(CyclicalAnnealing.paperDefaults()));
-        assertEquals(Map.of("scheme", "Geco", "kappa", 0.3, "alpha", 0.99, "nu", 1.0, "lambdaInit", 1.0,
+        assertEquals(Map.of("scheme", "Geco", "kappa", 0.3, "alpha", 0.99, "nu", 0.1, "lambdaInit", 1.0,
                 "lambdaMin", 1e-6, "lambdaMax", 1e6), tree(Geco.withTarget(0.3)));
         assertEquals(Map.of("scheme", "ControlVae", "klTarget", 25.0, "kp", 0.01, "ki", 1e-4, "betaMin", 0.0,
                 "betaMax", 1.0), tree(ControlVae.paperGains(25)));

@@ -1,0 +1,341 @@
+package org.vaelab.experiments;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.vaelab.data.Binarization;
+import org.vaelab.data.DataSources;
+import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Experiment;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.Summary;
+import org.vaelab.model.Activation;
+import org.vaelab.model.Likelihood;
+import org.vaelab.model.VaeArchitecture;
+import org.vaelab.report.RunRecord;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.StepLog;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.weighting.CapacityAnnealing;
+import org.vaelab.weighting.ConstantBeta;
+import org.vaelab.weighting.ControlVae;
+import org.vaelab.weighting.CyclicalAnnealing;
+import org.vaelab.weighting.FreeBits;
+import org.vaelab.weighting.Geco;
+import org.vaelab.weighting.LinearWarmup;
+import org.vaelab.weighting.MeanReduction;
+import org.vaelab.weighting.SigmaVae;
+import org.vaelab.weighting.SigmoidAnnealing;
+import org.vaelab.weighting.Weighting;
+
+/**
+ * <h2>Weighting shootout: every KL-weighting scheme on one model, one data set, one budget</h2>
+ *
+ * <p>Warm-up, cyclical annealing, capacity, free bits, GECO, ControlVAE, σ-VAE: each paper compares its scheme with
+ * a plain VAE, on its own model, data and budget. This experiment puts all of them side by side on Fashion-MNIST with
+ * the same MLP, the same seeds (so the same initialisation, batches and noise ε), the same number of epochs, and each
+ * scheme's defaults from its paper (SCIENCE.md §2), next to a β sweep that traces the rate–distortion curve they
+ * should be read against (Alemi et al. 2018).
+ *
+ * <p>Setup: Fashion-MNIST, full 60,000/10,000, dynamically binarised (every row sees the same binary targets); MLP
+ * 784-512-256-32 ReLU with a Bernoulli decoder in every row but the two σ-VAE rows, which need a Gaussian decoder
+ * (their Rec and ELBO are Gaussian densities of the same binary targets, not comparable with the Bernoulli rows';
+ * their labels say "Gaussian"). GECO trains the Bernoulli network through the squared error of its mean (its label
+ * says "SSE") with κ = 0.32, i.e. a per-pixel mean squared error of 0.102: the binarisation alone leaves
+ * E[p(1−p)] = 0.080 on these images (no decoder can predict the coin flips), and β = 1 reached about 0.097–0.10
+ * after three epochs in a probe, so GECO is asked for roughly β = 1's reconstruction and chooses its own rate.
+ * ControlVAE's set point is 25 nats, the capacity scheme's C_max, so that the two rate-targeting schemes aim at the
+ * same rate (β = 1 keeps about 14 nats here). Adam 10⁻³, batch 128, {@value #EPOCHS} epochs, 3 seeds.
+ *
+ * <p>The two free-bits rows form a group (a λ sweep, joined in the rate–distortion plane) and so do the two σ-VAE
+ * rows (Gaussian decoder): besides saying what belongs together, the groups give them their own marker shapes, so
+ * that no two of the 18 rows share both colour and marker in the plane (the palette has 8 colours).
+ *
+ * <p>Budget. The default budget trains 18 configurations × 3 seeds = 54 runs of {@value #EPOCHS} epochs of 469 steps,
+ * 253,260 steps in all. The smoke run ({@code -Dbudget=smoke}) trained at 18–82 steps/s, about 57 steps/s once the
+ * JIT had warmed up, on two cores shared with other jobs; full-data probes of single schemes, with three other jobs
+ * on the cores, ran at 35–46 steps/s. At 57 steps/s the full run takes about 75 min of training, at 35 steps/s about
+ * 2.0 h, plus a few seconds of evaluation per run (0.1–0.4 s per 1,000 test images in the smoke run):
+ * {@value #EPOCHS} epochs is the most that fits in about two hours even at the slowest rate measured (11 epochs
+ * would take 2.2 h). The engine's speed goal on an idle machine, 7.5 ms per step ({@code EngineStepTiming}), would
+ * make it about 32 min. A consequence: the warm-up keeps its paper length of 10 epochs, which is the whole run, so
+ * β reaches 1 only at the last step. {@code -Dbudget=smoke} is an end-to-end check of under a minute of training:
+ * 1 epoch on the first 5,000 training and 1,000 test images, 1 seed; its numbers say nothing about the schemes.
+ *
+ * <p>Run: {@code mvn -q exec:java -Dexperiment=weighting-shootout [-Dbudget=smoke]}; the report is
+ * {@code reports/weighting-shootout/report.md}. Its "What the numbers say" section is written from the finished runs.
+ */
+public final class WeightingShootout implements Experiment {
+
+    /** Epochs of the default budget (see the class comment for how it was sized). */
+    static final int EPOCHS = 10;
+
+    /**
+     * A named compute budget.
+     *
+     * @param name       as given with {@code -Dbudget=}
+     * @param epochs     epochs per run
+     * @param trainLimit first n training images (0 = all)
+     * @param testLimit  first n test images (0 = all)
+     * @param seeds      seeds per configuration
+     */
+    record Budget(String name, int epochs, int trainLimit, int testLimit, int seeds) {
+    }
+
+    static final Budget DEFAULT = new Budget("default", EPOCHS, 0, 0, 3);
+    static final Budget SMOKE = new Budget("smoke", 1, 5000, 1000, 1);
+
+    /** The budget named by {@code value} (null or empty for the default), or an exception listing the names. */
+    static Budget budget(String value) {
+        if (value == null || value.isBlank() || value.equals(DEFAULT.name())) return DEFAULT;
+        if (value.equals(SMOKE.name())) return SMOKE;
+        throw new IllegalArgumentException("-Dbudget=" + value + " is not valid: expected one of default, smoke");
+    }
+
+    /** The β sweep; β = 1 is the plain ELBO. */
+    static final double[] BETAS = {0.1, 0.25, 0.5, 1, 2, 4, 8};
+    static final String SWEEP = "β sweep", FREE_BITS = "free bits λ", SIGMA_VAE = "σ-VAE (Gaussian)";
+    /** GECO's target per-pixel RMS error (see the class comment). */
+    static final double GECO_KAPPA = 0.32;
+    /** ControlVAE's KL set point: the capacity scheme's C_max. */
+    static final double KL_TARGET = CapacityAnnealing.paperDefaults().capacityMax();
+
+    static final VaeArchitecture BERNOULLI = VaeArchitecture.bernoulli(784, List.of(512, 256), 32, Activation.RELU);
+    /** The σ-VAE's starting σ = 1 is the official code's log σ = 0; the weighting replaces it from the first step. */
+    static final VaeArchitecture GAUSSIAN = VaeArchitecture.gaussian(784, List.of(512, 256), 32, Activation.RELU, 1.0);
+
+    private final Budget fixed;
+
+    /** Reads the budget from {@code -Dbudget} when the runs are asked for. */
+    public WeightingShootout() {
+        this(null);
+    }
+
+    /** With a given budget (for tests); null reads {@code -Dbudget}. */
+    WeightingShootout(Budget budget) {
+        this.fixed = budget;
+    }
+
+    private Budget budget() {
+        return fixed != null ? fixed : budget(System.getProperty("budget"));
+    }
+
+    @Override
+    public String name() {
+        return "weighting-shootout";
+    }
+
+    @Override
+    public String summary() {
+        return "every weighting scheme vs a β sweep on Fashion-MNIST, one model and budget (~2 h; -Dbudget=smoke: minutes)";
+    }
+
+    @Override
+    public String question() {
+        Budget b = budget();
+        return """
+                **Question.** Given one model, one data set and one training budget, which way of weighting the KL term
+                against reconstruction should you use, and for what?
+
+                Every scheme runs with the defaults of its paper (SCIENCE.md §2) on Fashion-MNIST, dynamically binarised,
+                MLP 784-512-256-32 ReLU, next to a β sweep that traces the rate–distortion curve (Alemi et al. 2018).
+                Decoders: Bernoulli in every row except the two **σ-VAE** rows (Gaussian, one shared calibrated σ); their
+                Rec and ELBO are Gaussian densities of the same binary targets and are **not comparable** with the
+                Bernoulli rows' (compare their rate and active units instead). **GECO** trains the Bernoulli network
+                through the squared error of its mean (κ = %s, a per-pixel MSE of %s, about what β = 1 reaches;
+                binarisation alone leaves 0.080); **capacity** and **ControlVAE** both aim at a rate of %s nats.
+                Schedules that the papers define in epochs keep them (%s); the others scale with the run.
+                In the rate–distortion plane the dashed lines join the rows of a group: the β sweep (the R–D curve the
+                others are read against), the free-bits λ sweep, and the σ-VAE's two ways of calibrating σ.
+                """.formatted(GECO_KAPPA, fmt(GECO_KAPPA * GECO_KAPPA, 3), fmt(KL_TARGET, 0), warmUpNote(b.epochs()))
+                + (b == DEFAULT ? "" : "\n**Budget `" + b.name() + "`:** " + b.epochs() + " epoch(s) on the first "
+                + b.trainLimit() + " training and " + b.testLimit() + " test images, " + b.seeds()
+                + " seed(s): a check that everything runs, not a result.\n");
+    }
+
+    /** What the warm-up's paper length of 10 epochs means in a run of {@code epochs}. */
+    private static String warmUpNote(int epochs) {
+        int n = (int) LinearWarmup.paperDefaults().length().amount();
+        if (epochs > n) return "the warm-up's " + n + " epochs are the first " + n + " of this run's " + epochs;
+        if (epochs == n) return "the warm-up's " + n + " epochs are this whole run: β reaches 1 only at the last step";
+        return "the warm-up's " + n + " epochs are longer than this run's " + epochs + ": β never reaches 1";
+    }
+
+    @Override
+    public int seeds() {
+        return budget().seeds();
+    }
+
+    @Override
+    public List<Arm> arms() {
+        Budget b = budget();
+        DataConfig data = new DataConfig(DataSources.FASHION_MNIST, Binarization.DYNAMIC, b.trainLimit(), b.testLimit());
+        TrainConfig train = new TrainConfig(b.epochs(), 128, 1e-3);
+        List<Arm> arms = new ArrayList<>();
+        for (double beta : BETAS) arms.add(new Arm(new ConstantBeta(beta).label(), SWEEP, data, BERNOULLI, new ConstantBeta(beta), train));
+        MeanReduction mean = new MeanReduction(0.1);
+        arms.add(new Arm(mean.label() + String.format(Locale.ROOT, " (β_eff=%.3g)",
+                mean.betaEffective(BERNOULLI.inputDim(), BERNOULLI.latentDim())), "", data, BERNOULLI, mean, train));
+        List<Weighting> schemes = List.of(LinearWarmup.paperDefaults(), SigmoidAnnealing.defaults(),
+                CyclicalAnnealing.paperDefaults(), CapacityAnnealing.paperDefaults(), Geco.withTarget(GECO_KAPPA),
+                ControlVae.paperGains(KL_TARGET));
+        for (Weighting w : schemes) {
+            String label = w instanceof Geco ? w.label() + " (SSE)" : w.label();
+            arms.add(new Arm(label, "", data, BERNOULLI, w, train));
+        }
+        for (FreeBits f : List.of(FreeBits.paperDefaults(), new FreeBits(1)))
+            arms.add(new Arm(f.label(), FREE_BITS, data, BERNOULLI, f, train));
+        for (SigmaVae s : List.of(SigmaVae.learned(), SigmaVae.optimal()))
+            arms.add(new Arm(s.label() + " (Gaussian)", SIGMA_VAE, data, GAUSSIAN, s, train));
+        return arms;
+    }
+
+    // ------------------------------------------------------------------ discussion
+
+    /** Seed means of one configuration. */
+    private record Row(String label, boolean gaussian, Summary elbo, double rec, double kl, double au,
+                       Map<String, Double> lastWeights) {
+    }
+
+    /** Written from the numbers of this run: nothing here is decided in advance. */
+    @Override
+    public String discussion(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> byLabel = new LinkedHashMap<>();
+        for (RunRecord r : runs) byLabel.computeIfAbsent(r.config().label(), k -> new ArrayList<>()).add(r);
+        Map<String, Row> rows = new LinkedHashMap<>();
+        byLabel.forEach((label, rs) -> rows.put(label, row(label, rs)));
+        List<Row> bernoulli = rows.values().stream().filter(r -> !r.gaussian()).toList();
+        List<Row> sweep = new ArrayList<>();
+        for (double b : BETAS) {
+            Row r = rows.get(new ConstantBeta(b).label());
+            if (r != null) sweep.add(r);
+        }
+        Row elbo1 = rows.get(new ConstantBeta(1).label());
+        int d = BERNOULLI.latentDim();
+        StringBuilder sb = new StringBuilder();
+        if (budget() != DEFAULT)
+            sb.append("*Budget `").append(budget().name()).append("`: too short to rank the schemes; the sentences below")
+                    .append(" only show what the report computes.*\n\n");
+
+        if (!bernoulli.isEmpty()) {
+            Row best = bernoulli.stream().max(Comparator.comparingDouble(r -> r.elbo().mean())).orElseThrow();
+            sb.append(String.format(Locale.ROOT, "- **Best test ELBO (Bernoulli rows): %s**, %s nats", best.label(), fmt(best.elbo().mean(), 2)));
+            if (elbo1 != null && best != elbo1) {
+                sb.append(String.format(Locale.ROOT, "; the plain ELBO (β=1) reaches %s", fmt(elbo1.elbo().mean(), 2)));
+                sb.append(overlap(best.elbo(), elbo1.elbo()) ? " (the 95% intervals overlap: not a clear win)"
+                        : best.elbo().n() < 2 ? " (one seed: no interval)" : " (the 95% intervals do not overlap)");
+            }
+            sb.append(".\n");
+        }
+        if (sweep.size() >= 2) {
+            Row lo = sweep.get(0), hi = sweep.get(sweep.size() - 1);
+            sb.append(String.format(Locale.ROOT, "- **The β sweep** from %s to %s moves the rate from %s to %s nats, the"
+                            + " distortion from %s to %s nats and the active units from %s to %s of %d.%n",
+                    lo.label(), hi.label(), fmt(lo.kl(), 1), fmt(hi.kl(), 1), fmt(lo.rec(), 1), fmt(hi.rec(), 1),
+                    fmt(lo.au(), 1), fmt(hi.au(), 1), d));
+        }
+
+        // Every other Bernoulli scheme against the sweep and against β = 1.
+        List<Row> schemes = bernoulli.stream().filter(r -> !sweep.contains(r)).toList();
+        if (!schemes.isEmpty() && !sweep.isEmpty()) {
+            sb.append("\n| scheme | ELBO − ELBO(β=1) | rate R | distortion D | active units | nearest β in rate |\n")
+                    .append("|---|---:|---:|---:|---:|---|\n");
+            for (Row r : schemes) {
+                Row near = sweep.stream().min(Comparator.comparingDouble(s -> Math.abs(s.kl() - r.kl()))).orElseThrow();
+                sb.append("| ").append(r.label()).append(" | ")
+                        .append(elbo1 == null ? "–" : signed(r.elbo().mean() - elbo1.elbo().mean())).append(" | ")
+                        .append(fmt(r.kl(), 1)).append(" | ").append(fmt(r.rec(), 1)).append(" | ")
+                        .append(fmt(r.au(), 1)).append(" | ").append(near.label()).append(" |\n");
+            }
+            sb.append('\n');
+        }
+
+        sb.append("**What to use when** (from these numbers):\n\n");
+        if (!bernoulli.isEmpty()) {
+            Row best = bernoulli.stream().max(Comparator.comparingDouble(r -> r.elbo().mean())).orElseThrow();
+            sb.append("- *Best likelihood:* ").append(best.label());
+            if (elbo1 != null && best != elbo1 && overlap(best.elbo(), elbo1.elbo()))
+                sb.append(", but plain β=1 is within its interval: no scheme clearly beats the ELBO itself here");
+            sb.append(".\n");
+            if (elbo1 != null) {
+                // Against posterior collapse: which schemes keep more latent dimensions active than the plain ELBO?
+                List<Row> more = bernoulli.stream().filter(r -> r.au() > elbo1.au())
+                        .sorted(Comparator.comparingDouble(Row::au).reversed()).toList();
+                if (more.isEmpty()) {
+                    sb.append(String.format(Locale.ROOT, "- *Keeping latent dimensions active:* no row keeps more than β=1's %s of %d.%n",
+                            fmt(elbo1.au(), 1), d));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "- *Keeping latent dimensions active:* β=1 keeps %s of %d; more with ",
+                            fmt(elbo1.au(), 1), d));
+                    List<String> parts = new ArrayList<>();
+                    for (Row r : more) parts.add(String.format(Locale.ROOT, "%s (%s, ELBO %s)", r.label(), fmt(r.au(), 1),
+                            signed(r.elbo().mean() - elbo1.elbo().mean())));
+                    sb.append(String.join(", ", parts)).append(".\n");
+                }
+            }
+        }
+        for (Row r : rows.values()) {
+            if (r.label().startsWith("capacity") || r.label().startsWith("ControlVAE"))
+                sb.append(String.format(Locale.ROOT, "- *A chosen rate:* %s ends at a test rate of %s nats for a target of %s.%n",
+                        r.label(), fmt(r.kl(), 1), fmt(KL_TARGET, 0)));
+        }
+        for (Row r : rows.values()) {
+            if (!r.label().startsWith("GECO")) continue;
+            Double cma = r.lastWeights().get("constraint_ma"), lambda = r.lastWeights().get("lambda");
+            if (cma == null || lambda == null) continue;
+            double mse = cma + GECO_KAPPA * GECO_KAPPA;
+            sb.append(String.format(Locale.ROOT, "- *A chosen reconstruction error:* %s ends training at a per-pixel MSE of"
+                            + " about %s (moving average) for a target of %s: the constraint is %s; λ = %s. Its test rate is"
+                            + " %s nats, its ELBO %s.%n", r.label(), fmt(mse, 4), fmt(GECO_KAPPA * GECO_KAPPA, 4),
+                    cma <= 0 ? "met" : "not met", String.format(Locale.ROOT, "%.3g", lambda), fmt(r.kl(), 1), fmt(r.elbo().mean(), 2)));
+        }
+        Row recipe = rows.values().stream().filter(r -> r.label().startsWith("mean")).findFirst().orElse(null);
+        if (recipe != null && !sweep.isEmpty()) {
+            Row near = sweep.stream().min(Comparator.comparingDouble(s -> Math.abs(s.kl() - recipe.kl()))).orElseThrow();
+            sb.append(String.format(Locale.ROOT, "- *The mean-reduction recipe* (%s) is a fixed β: it lands nearest to %s in rate.%n",
+                    recipe.label(), near.label()));
+        }
+        for (Row r : rows.values()) {
+            if (!r.gaussian()) continue;
+            Double sigma = r.lastWeights().get("sigma");
+            sb.append(String.format(Locale.ROOT, "- *No β to tune (σ-VAE):* %s keeps a rate of %s nats with %s active units",
+                    r.label(), fmt(r.kl(), 1), fmt(r.au(), 1)));
+            if (sigma != null) sb.append(String.format(Locale.ROOT, "; its σ ends at %s, an implied β = 2σ² = %s on summed squared error",
+                    String.format(Locale.ROOT, "%.3g", sigma), String.format(Locale.ROOT, "%.3g", 2 * sigma * sigma)));
+            sb.append(" (Gaussian decoder: its ELBO is not comparable with the rows above).\n");
+        }
+        return sb.toString();
+    }
+
+    private static Row row(String label, List<RunRecord> rs) {
+        double[] elbo = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.ELBO)).toArray();
+        double rec = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.REC)).average().orElse(Double.NaN);
+        double kl = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.KL)).average().orElse(Double.NaN);
+        double au = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.ACTIVE_UNITS)).average().orElse(Double.NaN);
+        // The last value of each traced weight, averaged over seeds.
+        Map<String, Double> last = new LinkedHashMap<>();
+        for (RunRecord r : rs) {
+            StepLog log = r.steps();
+            if (log == null || log.size() == 0) continue;
+            log.weights().forEach((k, col) -> last.merge(k, col[col.length - 1] / rs.size(), Double::sum));
+        }
+        boolean gaussian = rs.get(0).config().model().likelihood() == Likelihood.GAUSSIAN;
+        return new Row(label, gaussian, Summary.of(elbo), rec, kl, au, last);
+    }
+
+    private static boolean overlap(Summary a, Summary b) {
+        if (a.n() < 2 || b.n() < 2) return false;
+        return a.ciLow() <= b.ciHigh() && b.ciLow() <= a.ciHigh();
+    }
+
+    private static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String signed(double v) {
+        return String.format(Locale.ROOT, "%+.2f", v);
+    }
+}
