@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.vaelab.metrics.KlTrace;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
@@ -30,6 +31,8 @@ import org.vaelab.train.StepLog;
  *   <li>{@code metrics.csv}: final test metrics, one {@code metric,value} row each (keys such as {@code model/elbo}, {@code z3/kl});</li>
  *   <li>{@code steps.csv}: per step: step, epoch, every weight in force, batch Rec, batch KL;</li>
  *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
+ *   <li>{@code kl_per_dim.csv}: the batch KL of every latent dimension every few steps, columns {@code step, z0..z<d−1>}
+ *       (0-based like the {@code z<j>/kl} metrics); only if the step log has a {@link KlTrace};</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
@@ -42,6 +45,7 @@ public final class RunFiles {
     public static final String STEPS = "steps.csv";
     public static final String POSTERIOR = "posterior.csv.gz";
     public static final String FAILURE = "failure.txt";
+    public static final String KL_PER_DIM = "kl_per_dim.csv";
 
     private RunFiles() {
     }
@@ -56,6 +60,8 @@ public final class RunFiles {
         try {
             Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
+            if (run.steps() != null && !run.steps().klTrace().isEmpty())
+                Files.writeString(tmp.resolve(KL_PER_DIM), klTraceCsv(run.steps().klTrace()));
             if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
             if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
             Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
@@ -85,6 +91,8 @@ public final class RunFiles {
             String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
             Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
             StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;
+            if (steps != null && Files.exists(dir.resolve(KL_PER_DIM)))
+                steps = steps.withKlTrace(readKlTrace(dir.resolve(KL_PER_DIM)));
             return Optional.of(new RunRecord(config, p, metrics, steps, failure));
         } catch (IOException | RuntimeException e) {
             // Unreadable or from an older format: treat as absent, so the run is retrained.
@@ -147,6 +155,32 @@ public final class RunFiles {
         Map<String, double[]> weights = new LinkedHashMap<>();
         for (int k = 0; k < nw; k++) weights.put(header[2 + k], w[k]);
         return new StepLog(step, epoch, rec, kl, weights);
+    }
+
+    static String klTraceCsv(KlTrace trace) {
+        StringBuilder sb = new StringBuilder("step");
+        for (int j = 0; j < trace.dims(); j++) sb.append(",z").append(j);
+        sb.append('\n');
+        long[] steps = trace.steps();
+        for (int t = 0; t < steps.length; t++) {
+            sb.append(steps[t]);
+            for (int j = 0; j < trace.dims(); j++) sb.append(',').append(num(trace.kl(t, j)));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static KlTrace readKlTrace(Path file) throws IOException {
+        KlTrace.Builder b = new KlTrace.Builder();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(",");
+            double[] kl = new double[f.length - 1];
+            for (int j = 0; j < kl.length; j++) kl[j] = Double.parseDouble(f[j + 1]);
+            b.add(Long.parseLong(f[0]), kl);
+        }
+        return b.build();
     }
 
     private static void writePosterior(Path file, Posterior q) throws IOException {

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
+import org.vaelab.metrics.KlTrace;
 import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeEngine;
@@ -42,13 +43,24 @@ public final class Trainer {
             new NativeMlpEngine(c.model(), c.train().batchSize(), c.train().learningRate(), seed, DataType.FLOAT);
 
     private final EngineFactory engines;
+    private final int klTraceEvery;
 
     public Trainer() {
         this(DEFAULT_ENGINE);
     }
 
     public Trainer(EngineFactory engines) {
+        this(engines, 0);
+    }
+
+    /**
+     * @param klTraceEvery record the batch's per-dimension KL every this many steps (and at the first and last);
+     *                     0 chooses {@link KlTrace#defaultEvery} (about 200 snapshots per run)
+     */
+    public Trainer(EngineFactory engines, int klTraceEvery) {
+        if (klTraceEvery < 0) throw new IllegalArgumentException("KL trace interval must be ≥ 0 steps (0 = about 200 per run), got " + klTraceEvery);
         this.engines = engines;
+        this.klTraceEvery = klTraceEvery;
     }
 
     /**
@@ -78,6 +90,7 @@ public final class Trainer {
         Weighting weighting = config.weighting().copy();
         weighting.reset();
         StepLog.Builder log = new StepLog.Builder();
+        int klEvery = klTraceEvery > 0 ? klTraceEvery : KlTrace.defaultEvery(total);
         VaeEngine engine = engines.create(config, seeds.init());
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) perm[i] = i;
@@ -103,6 +116,7 @@ public final class Trainer {
                             "Rec=%s KL=%s loss=%s (weights %s)", res.stats().rec(), res.stats().kl(), res.loss(),
                             res.weights().trace()));
                 log.add(step, epoch, res.stats().rec(), res.stats().kl(), res.weights().trace());
+                if (KlTrace.due(step, total, klEvery)) log.klPerDim(step, res.stats().klPerDim());
                 step++;
                 if (listener != null) listener.stepDone(step, total);
             }
