@@ -1,5 +1,8 @@
 package org.vaelab.experiment;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import org.vaelab.report.RunRecord;
 
@@ -34,5 +37,22 @@ public interface Experiment {
      */
     default String discussion(List<RunRecord> runs) {
         return "";
+    }
+
+    /**
+     * True for an experiment that trains nothing (e.g. checks of the metrics against closed forms): the runner then
+     * calls {@link #runCustom} instead of training arms, and {@link #arms()} may be empty.
+     */
+    default boolean custom() {
+        return false;
+    }
+
+    /**
+     * Runs a {@link #custom()} experiment and writes its report under {@code overrides.reportsDir()/name()}.
+     *
+     * @return the report's path
+     */
+    default Path runCustom(Overrides overrides, PrintStream out) throws IOException {
+        throw new UnsupportedOperationException(name() + " is not a custom experiment");
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.vaelab.experiments.MetricsCheck;
 import org.vaelab.experiments.Quickstart;
 
 /** The experiments {@code -Dexperiment=NAME} can run, by name, in listing order. */
@@ -20,7 +21,7 @@ public final class ExperimentRegistry {
 
     /** Every experiment in {@code experiments/}. */
     public static ExperimentRegistry standard() {
-        return new ExperimentRegistry(List.of(new Quickstart()));
+        return new ExperimentRegistry(List.of(new Quickstart(), new MetricsCheck()));
     }
 
     public List<Experiment> all() {

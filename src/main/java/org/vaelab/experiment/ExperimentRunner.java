@@ -46,6 +46,7 @@ public final class ExperimentRunner {
 
     /** Runs the experiment and returns the path of its report. */
     public Path run(Experiment experiment, Overrides overrides) throws IOException {
+        if (experiment.custom()) return experiment.runCustom(overrides, out);
         List<RunConfig> runs = overrides.runs(experiment);
         Path dir = Path.of(overrides.reportsDir(), experiment.name());
         Path runsDir = dir.resolve("runs");
