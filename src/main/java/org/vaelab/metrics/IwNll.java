@@ -106,7 +106,7 @@ public final class IwNll {
     public static Result of(VaeEngine engine, INDArray x, int k, long seed, int rowsPerCall) {
         if (x.rank() != 2) throw new IllegalArgumentException("x must be n × D, got shape " + Arrays.toString(x.shape()));
         INDArray c = x.dup('c');
-        int n = (int) x.rows(), dim = (int) x.columns();
+        int n = x.rows(), dim = x.columns();
         Rows rows = x.dataType() == DataType.DOUBLE
                 ? new Rows(n, dim, null, c.data().asDouble())
                 : new Rows(n, dim, c.castTo(DataType.FLOAT).data().asFloat(), null);

@@ -644,7 +644,7 @@ public final class Figures {
             if (single) {
                 String label = formatNumber(s0);
                 double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
-                g.drawString(label, (float) (bx + bw / 2.0 - w / 2), (float) (by + bh + 6 + lm.getAscent()));
+                g.drawString(label, (float) (bx + bw / 2.0 - w / 2), by + bh + 6 + lm.getAscent());
             } else {
                 double step = niceStep(span / 6);
                 for (double v = Math.ceil(s0 / step) * step; v <= s1 + 1e-9 * span; v += step) {
@@ -654,7 +654,7 @@ public final class Figures {
                     g.setColor(TEXT);
                     String label = formatNumber(v);
                     double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
-                    g.drawString(label, (float) (x - w / 2), (float) (by + bh + 6 + lm.getAscent()));
+                    g.drawString(label, (float) (x - w / 2), by + bh + 6 + lm.getAscent());
                 }
             }
             g.setFont(AXIS_TITLE_FONT);

@@ -105,7 +105,7 @@ class IwNllTest {
         VaeEngine counting = new Delegate(wrong) {
             @Override
             public double[] reconstructionNll(INDArray xs, INDArray z) {
-                maxRows[0] = Math.max(maxRows[0], (int) xs.rows());
+                maxRows[0] = Math.max(maxRows[0], xs.rows());
                 return super.reconstructionNll(xs, z);
             }
         };
