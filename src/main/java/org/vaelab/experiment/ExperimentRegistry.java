@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.vaelab.experiments.Bench;
+import org.vaelab.experiments.MetricsCheck;
 import org.vaelab.experiments.Quickstart;
 import org.vaelab.experiments.WeightingShootout;
 
@@ -22,7 +23,7 @@ public final class ExperimentRegistry {
 
     /** Every experiment in {@code experiments/}. */
     public static ExperimentRegistry standard() {
-        return new ExperimentRegistry(List.of(new Quickstart(), new WeightingShootout(), new Bench()));
+        return new ExperimentRegistry(List.of(new Quickstart(), new WeightingShootout(), new MetricsCheck(), new Bench()));
     }
 
     public List<Experiment> all() {

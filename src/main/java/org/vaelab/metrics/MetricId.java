@@ -14,7 +14,14 @@ import java.util.Objects;
  *   <li>{@link #REC} {@code model/rec}: the distortion D = −E_x E_q[log p(x|z)];</li>
  *   <li>{@link #KL} {@code model/kl}: the rate R = E_x KL(q(z|x) ‖ p(z));</li>
  *   <li>{@link #ACTIVE_UNITS} {@code model/active_units}: count of active latent units (Burda et al. 2016);</li>
- *   <li>{@link #klOfDim(int)} {@code z<j>/kl}: the mean KL of latent dimension j.</li>
+ *   <li>{@link #MI} {@code model/mi}: I(x; z) (Hoffman and Johnson 2016), estimated with batches of
+ *       {@link #MI_BATCH} {@code model/mi_batch} = B examples;</li>
+ *   <li>{@link #MSE} {@code model/mse}: per-pixel squared error of the reconstruction at z = μ;
+ *       {@link #BCE} {@code model/bce}: per-image binary cross-entropy at z = μ (Bernoulli models);</li>
+ *   <li>{@link #IW_NLL} {@code model/iw_nll}: importance-weighted NLL (Burda et al. 2016) with
+ *       {@link #IW_K} {@code model/iw_k} = K samples;</li>
+ *   <li>{@link #klOfDim(int)} {@code z<j>/kl}: the mean KL of latent dimension j;
+ *       {@link #activeOfDim(int)} {@code z<j>/active}: 1 if dimension j is an active unit, else 0.</li>
  * </ul>
  *
  * @param target what the metric is about
@@ -30,6 +37,18 @@ public record MetricId(MetricTarget target, String name) {
     public static final MetricId KL = model("kl");
     /** Number of active latent units, A_u &gt; 0.01 (Burda et al. 2016, arXiv:1509.00519). */
     public static final MetricId ACTIVE_UNITS = model("active_units");
+    /** Mutual information I(x; z) under the encoder, nats ({@link MutualInformation}). */
+    public static final MetricId MI = model("mi");
+    /** The batch size B of the {@link #MI} estimate (it cannot exceed about log B). */
+    public static final MetricId MI_BATCH = model("mi_batch");
+    /** Reconstruction mean squared error per pixel at z = μ ({@link Reconstruction#mse}). */
+    public static final MetricId MSE = model("mse");
+    /** Reconstruction binary cross-entropy per image, summed over pixels, at z = μ, nats (Bernoulli models). */
+    public static final MetricId BCE = model("bce");
+    /** Importance-weighted NLL, nats per example ({@link IwNll}). */
+    public static final MetricId IW_NLL = model("iw_nll");
+    /** The number K of importance samples behind {@link #IW_NLL}. */
+    public static final MetricId IW_K = model("iw_k");
 
     public MetricId {
         Objects.requireNonNull(target, "metric target");
@@ -54,6 +73,11 @@ public record MetricId(MetricTarget target, String name) {
     /** Mean KL of latent dimension j, {@code z<j>/kl}. */
     public static MetricId klOfDim(int j) {
         return latent(j, "kl");
+    }
+
+    /** Whether latent dimension j is an active unit (1) or not (0), {@code z<j>/active}. */
+    public static MetricId activeOfDim(int j) {
+        return latent(j, "active");
     }
 
     /** The text form {@code <target>/<name>}, e.g. {@code model/elbo}, {@code z3/kl}. */

@@ -538,6 +538,187 @@ public final class Figures {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // 4. Per-dimension KL over training
+
+    /**
+     * Viridis (van der Walt and Smith, matplotlib; CC0) at ten equally spaced points, interpolated linearly: a
+     * perceptually uniform sequential scale that stays ordered in grey and for the common colour-vision deficiencies.
+     */
+    static final List<Color> VIRIDIS = List.of(
+            new Color(0x440154), new Color(0x482878), new Color(0x3E4989), new Color(0x31688E), new Color(0x26828E),
+            new Color(0x1F9E89), new Color(0x35B779), new Color(0x6ECE58), new Color(0xB5DE2B), new Color(0xFDE725));
+    /** Colour of a snapshot whose KL is not finite (a diverging run). */
+    private static final Color MISSING = new Color(0xBBBBBB);
+    /** Colour steps of the heat map: fine enough to look continuous, coarse enough to merge cells into runs. */
+    private static final int HEAT_LEVELS = 96;
+
+    /**
+     * The KL of every latent dimension over training as a heat map: one row per dimension (z0 at the top), one
+     * column per snapshot of the {@link org.vaelab.metrics.KlTrace}, the colour the batch KL in nats on a linear
+     * viridis scale from 0 to the largest value (colour bar at the right). Dark rows are collapsed dimensions; a row
+     * that brightens late is a dimension that switched on late. Snapshots are drawn at their steps (columns span
+     * half-way to their neighbours), so uneven intervals keep a true step axis; more snapshots than about two per
+     * pixel are averaged in groups.
+     *
+     * @param outBase path without extension; {@code .png} and {@code .svg} are added
+     * @return the PNG and SVG paths
+     * @throws IllegalArgumentException if the trace is empty
+     */
+    public static List<Path> klHeatmap(String title, org.vaelab.metrics.KlTrace trace, Path outBase) throws IOException {
+        Objects.requireNonNull(title, "title");
+        if (trace.isEmpty()) throw new IllegalArgumentException("KL heat map needs at least one snapshot");
+        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, List.of());
+        int d = trace.dims();
+        long[] steps = trace.steps();
+        double[][] kl = trace.klPerDim();
+
+        // Plot box inside the frame's plot area: room for dimension labels left, step ticks below, colour bar right.
+        int left = 64, right = 96, top = 10, bottom = 58;
+        int bx = frame.plotX + left, by = frame.plotY + top;
+        int bw = frame.plotWidth - left - right, bh = frame.plotHeight - top - bottom;
+
+        // Group snapshots so that no column is narrower than half a pixel.
+        int groups = Math.min(steps.length, 2 * bw);
+        double[] gx0 = new double[groups], gx1 = new double[groups];
+        double[][] gkl = new double[groups][d];
+        double s0 = steps[0], s1 = steps[steps.length - 1];
+        for (int g = 0; g < groups; g++) {
+            int from = (int) ((long) g * steps.length / groups), to = (int) ((long) (g + 1) * steps.length / groups);
+            gx0[g] = from == 0 ? s0 : (steps[from - 1] + steps[from]) / 2.0;
+            gx1[g] = to == steps.length ? s1 : (steps[to - 1] + steps[to]) / 2.0;
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int t = from; t < to; t++) s += kl[t][j];
+                gkl[g][j] = s / (to - from);
+            }
+        }
+        double vMax = 0;
+        for (double[] row : gkl) for (double v : row) if (Double.isFinite(v)) vMax = Math.max(vMax, v);
+        double scaleMax = vMax > 0 ? vMax : 1;
+        boolean single = s1 == s0;
+        double span = single ? 1 : s1 - s0;
+        java.util.function.DoubleUnaryOperator sx = s -> single ? bx : bx + (s - s0) / span * bw;
+
+        return write(outBase, frame, g -> {
+            GraphicsState saved = GraphicsState.of(g);
+            double rowH = (double) bh / d;
+            // Cells: adjacent columns of one row with the same colour step are one rectangle (small SVG).
+            for (int j = 0; j < d; j++) {
+                double y0 = by + j * rowH;
+                int runStart = 0;
+                for (int c = 1; c <= groups; c++) {
+                    if (c < groups && level(gkl[c][j], scaleMax) == level(gkl[runStart][j], scaleMax)) continue;
+                    double x0 = single ? bx : sx.applyAsDouble(gx0[runStart]);
+                    g.setColor(heatColor(level(gkl[runStart][j], scaleMax)));
+                    // Each run reaches to the right and bottom edges and is painted over by the runs after it, so
+                    // no anti-aliased seam between neighbouring cells lets the white background through.
+                    g.fill(new java.awt.geom.Rectangle2D.Double(x0, y0, bx + bw - x0, by + bh - y0));
+                    runStart = c;
+                }
+            }
+            g.setColor(FRAME);
+            g.setStroke(new BasicStroke(1f));
+            g.draw(new java.awt.geom.Rectangle2D.Double(bx, by, bw, bh));
+
+            // Dimension labels: every row if they fit, else every k-th.
+            g.setFont(TICK_FONT);
+            g.setColor(TEXT);
+            LineMetrics lm = TICK_FONT.getLineMetrics("z0", FRC);
+            int every = (int) Math.ceil(16 / rowH);
+            for (int j = 0; j < d; j += Math.max(1, every)) {
+                String label = "z" + j;
+                double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
+                g.drawString(label, (float) (bx - 6 - w), (float) (by + (j + 0.5) * rowH + (lm.getAscent() - lm.getDescent()) / 2));
+            }
+            g.setFont(AXIS_TITLE_FONT);
+            String yTitle = "latent dimension";
+            double yw = AXIS_TITLE_FONT.getStringBounds(yTitle, FRC).getWidth();
+            AffineTransform t0 = g.getTransform();
+            g.translate(frame.plotX + 18, by + bh / 2.0 + yw / 2);
+            g.rotate(-Math.PI / 2);
+            g.drawString(yTitle, 0f, 0f);
+            g.setTransform(t0);
+
+            // Step ticks.
+            g.setFont(TICK_FONT);
+            if (single) {
+                String label = formatNumber(s0);
+                double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
+                g.drawString(label, (float) (bx + bw / 2.0 - w / 2), by + bh + 6 + lm.getAscent());
+            } else {
+                double step = niceStep(span / 6);
+                for (double v = Math.ceil(s0 / step) * step; v <= s1 + 1e-9 * span; v += step) {
+                    double x = sx.applyAsDouble(v);
+                    g.setColor(FRAME);
+                    g.draw(new Line2D.Double(x, by + bh, x, by + bh + 4));
+                    g.setColor(TEXT);
+                    String label = formatNumber(v);
+                    double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
+                    g.drawString(label, (float) (x - w / 2), by + bh + 6 + lm.getAscent());
+                }
+            }
+            g.setFont(AXIS_TITLE_FONT);
+            String xTitle = "optimiser step";
+            double xw = AXIS_TITLE_FONT.getStringBounds(xTitle, FRC).getWidth();
+            g.drawString(xTitle, (float) (bx + bw / 2.0 - xw / 2), (float) (by + bh + 44));
+
+            // Colour bar with ticks in nats.
+            int cx = bx + bw + 22, cw = 16;
+            for (int k = 0; k < HEAT_LEVELS; k++) {
+                double y1 = by + bh - (double) k / HEAT_LEVELS * bh;
+                g.setColor(heatColor(k));
+                g.fill(new java.awt.geom.Rectangle2D.Double(cx, by, cw, y1 - by));   // painted over by the steps above
+            }
+            g.setColor(FRAME);
+            g.draw(new java.awt.geom.Rectangle2D.Double(cx, by, cw, bh));
+            g.setFont(TICK_FONT);
+            double tickStep = niceStep(scaleMax / 5);
+            for (double v = 0; v <= scaleMax * (1 + 1e-9); v += tickStep) {
+                double y = by + bh - v / scaleMax * bh;
+                g.setColor(FRAME);
+                g.draw(new Line2D.Double(cx + cw, y, cx + cw + 4, y));
+                g.setColor(TEXT);
+                g.drawString(formatTick(v, tickStep), (float) (cx + cw + 7), (float) (y + (lm.getAscent() - lm.getDescent()) / 2));
+            }
+            g.setFont(AXIS_TITLE_FONT);
+            String cTitle = "KL (nats)";
+            double cwTitle = AXIS_TITLE_FONT.getStringBounds(cTitle, FRC).getWidth();
+            g.translate(cx + cw + 60, by + bh / 2.0 + cwTitle / 2);
+            g.rotate(-Math.PI / 2);
+            g.drawString(cTitle, 0f, 0f);
+            saved.restore(g);
+        });
+    }
+
+    /** The colour step of a KL value on [0, max]; −1 for a value that is not finite. */
+    private static int level(double v, double max) {
+        if (!Double.isFinite(v)) return -1;
+        return (int) Math.max(0, Math.min(HEAT_LEVELS - 1, Math.floor(v / max * HEAT_LEVELS)));
+    }
+
+    private static Color heatColor(int level) {
+        if (level < 0) return MISSING;
+        return viridis((level + 0.5) / HEAT_LEVELS);
+    }
+
+    /** Viridis at u ∈ [0, 1], linear between its ten stops. */
+    static Color viridis(double u) {
+        double p = Math.max(0, Math.min(1, u)) * (VIRIDIS.size() - 1);
+        int i = Math.min(VIRIDIS.size() - 2, (int) Math.floor(p));
+        double f = p - i;
+        Color a = VIRIDIS.get(i), b = VIRIDIS.get(i + 1);
+        return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+                (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
+                (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
+    }
+
+    /** A colour-bar tick: as many decimals as the tick step needs. */
+    private static String formatTick(double v, double step) {
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Helpers shared by the figures
 
     /**

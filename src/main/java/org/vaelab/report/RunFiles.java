@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.vaelab.export.ModelExport;
+import org.vaelab.metrics.KlTrace;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
@@ -34,6 +35,8 @@ import org.vaelab.train.StepLog;
  *   <li>{@code posterior.csv.gz}: one row per test image, columns {@code mu_1..mu_d, logvar_1..logvar_d};</li>
  *   <li>{@code model.npz}: the trained weights as NumPy arrays named by layer ({@link ModelExport});</li>
  *   <li>{@code samples.png}: test images and reconstructions, prior samples, traversals of the most used latents;</li>
+ *   <li>{@code kl_per_dim.csv}: the batch KL of every latent dimension every few steps, columns {@code step, z0..z<d−1>}
+ *       (0-based like the {@code z<j>/kl} metrics); only if the step log has a {@link KlTrace};</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
@@ -49,6 +52,7 @@ public final class RunFiles {
     public static final String FAILURE = "failure.txt";
     public static final String SAMPLES = "samples.png";
     public static final String MODEL = ModelExport.FILE_NAME;
+    public static final String KL_PER_DIM = "kl_per_dim.csv";
 
     private RunFiles() {
     }
@@ -82,6 +86,8 @@ public final class RunFiles {
         try {
             Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
             if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
+            if (run.steps() != null && !run.steps().klTrace().isEmpty())
+                Files.writeString(tmp.resolve(KL_PER_DIM), klTraceCsv(run.steps().klTrace()));
             if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
             if (model != null) ModelExport.writeNpz(model, tmp.resolve(MODEL));
             for (var e : extras.entrySet()) {
@@ -159,6 +165,8 @@ public final class RunFiles {
             String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
             Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
             StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;
+            if (steps != null && Files.exists(dir.resolve(KL_PER_DIM)))
+                steps = steps.withKlTrace(readKlTrace(dir.resolve(KL_PER_DIM)));
             return Optional.of(new RunRecord(config, p, metrics, steps, failure));
         } catch (IOException | RuntimeException e) {
             // Unreadable or from an older format: treat as absent, so the run is retrained.
@@ -221,6 +229,32 @@ public final class RunFiles {
         Map<String, double[]> weights = new LinkedHashMap<>();
         for (int k = 0; k < nw; k++) weights.put(header[2 + k], w[k]);
         return new StepLog(step, epoch, rec, kl, weights);
+    }
+
+    static String klTraceCsv(KlTrace trace) {
+        StringBuilder sb = new StringBuilder("step");
+        for (int j = 0; j < trace.dims(); j++) sb.append(",z").append(j);
+        sb.append('\n');
+        long[] steps = trace.steps();
+        for (int t = 0; t < steps.length; t++) {
+            sb.append(steps[t]);
+            for (int j = 0; j < trace.dims(); j++) sb.append(',').append(num(trace.kl(t, j)));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static KlTrace readKlTrace(Path file) throws IOException {
+        KlTrace.Builder b = new KlTrace.Builder();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(",");
+            double[] kl = new double[f.length - 1];
+            for (int j = 0; j < kl.length; j++) kl[j] = Double.parseDouble(f[j + 1]);
+            b.add(Long.parseLong(f[0]), kl);
+        }
+        return b.build();
     }
 
     private static void writePosterior(Path file, Posterior q) throws IOException {

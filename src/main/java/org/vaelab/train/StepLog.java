@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vaelab.metrics.KlTrace;
 
 /**
  * Per-step training record: step, epoch, the batch's Rec and KL, and every weight in force (β, w, …), in columns.
@@ -14,8 +15,15 @@ import java.util.Map;
  * @param rec     batch mean Rec (nats)
  * @param kl      batch mean KL (nats)
  * @param weights each traced weight's column, by name, in first-seen order
+ * @param klTrace per-dimension KL every few steps ({@link KlTrace#empty()} if not recorded)
  */
-public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights) {
+public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights,
+                      KlTrace klTrace) {
+
+    /** A log without a per-dimension KL trace. */
+    public StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights) {
+        this(step, epoch, rec, kl, weights, KlTrace.empty());
+    }
 
     public StepLog {
         int n = step.length;
@@ -31,6 +39,12 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         rec = rec.clone();
         kl = kl.clone();
         weights = Collections.unmodifiableMap(copy);
+        if (klTrace == null) klTrace = KlTrace.empty();
+    }
+
+    /** This log with {@code trace} as its per-dimension KL trace. */
+    public StepLog withKlTrace(KlTrace trace) {
+        return new StepLog(step, epoch, rec, kl, weights, trace);
     }
 
     public int size() {
@@ -55,7 +69,13 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         private double[] r = new double[1024];
         private double[] k = new double[1024];
         private final Map<String, double[]> w = new LinkedHashMap<>();
+        private final KlTrace.Builder trace = new KlTrace.Builder();
         private int n;
+
+        /** Records the batch's per-dimension KL at {@code step} (every few steps; see {@link KlTrace#due}). */
+        public void klPerDim(long step, double[] klPerDim) {
+            trace.add(step, klPerDim);
+        }
 
         public void add(long step, int epoch, double rec, double kl, Map<String, Double> trace) {
             if (n == s.length) grow();
@@ -87,7 +107,8 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         public StepLog build() {
             var cols = new LinkedHashMap<String, double[]>();
             w.forEach((name, col) -> cols.put(name, Arrays.copyOf(col, n)));
-            return new StepLog(Arrays.copyOf(s, n), Arrays.copyOf(e, n), Arrays.copyOf(r, n), Arrays.copyOf(k, n), cols);
+            return new StepLog(Arrays.copyOf(s, n), Arrays.copyOf(e, n), Arrays.copyOf(r, n), Arrays.copyOf(k, n), cols,
+                    trace.build());
         }
     }
 }

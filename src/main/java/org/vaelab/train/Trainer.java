@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.model.Likelihood;
+import org.vaelab.metrics.KlTrace;
 import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeEngine;
@@ -48,13 +49,24 @@ public final class Trainer {
             new NativeMlpEngine(c.model(), c.train().batchSize(), c.train().learningRate(), seed, DataType.FLOAT);
 
     private final EngineFactory engines;
+    private final int klTraceEvery;
 
     public Trainer() {
         this(DEFAULT_ENGINE);
     }
 
     public Trainer(EngineFactory engines) {
+        this(engines, 0);
+    }
+
+    /**
+     * @param klTraceEvery record the batch's per-dimension KL every this many steps (and at the first and last);
+     *                     0 chooses {@link KlTrace#defaultEvery} (about 200 snapshots per run)
+     */
+    public Trainer(EngineFactory engines, int klTraceEvery) {
+        if (klTraceEvery < 0) throw new IllegalArgumentException("KL trace interval must be ≥ 0 steps (0 = about 200 per run), got " + klTraceEvery);
         this.engines = engines;
+        this.klTraceEvery = klTraceEvery;
     }
 
     /**
@@ -88,6 +100,7 @@ public final class Trainer {
             throw new IllegalArgumentException("run " + config.runId() + ": " + weighting.label() + " calibrates a Gaussian"
                     + " decoder's σ, but the model's decoder is " + config.model().likelihood());
         StepLog.Builder log = new StepLog.Builder();
+        int klEvery = klTraceEvery > 0 ? klTraceEvery : KlTrace.defaultEvery(total);
         VaeEngine engine = engines.create(config, seeds.init());
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) perm[i] = i;
@@ -114,6 +127,7 @@ public final class Trainer {
                             res.weights().trace()));
                 log.add(step, epoch, res.stats().rec(), res.stats().kl(), res.weights().trace());
                 if (calibrated != null) engine.setDecoderSigma(calibrated.sigma());
+                if (KlTrace.due(step, total, klEvery)) log.klPerDim(step, res.stats().klPerDim());
                 step++;
                 if (listener != null) listener.stepDone(step, total);
             }

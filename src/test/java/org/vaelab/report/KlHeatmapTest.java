@@ -1,0 +1,77 @@
+package org.vaelab.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.metrics.KlTrace;
+
+class KlHeatmapTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A trace like a real run's: 16 dimensions over 4000 steps, snapshots every 20; dimension j switches on at
+     * step 250·j and saturates at a KL that falls with j, the last four stay collapsed.
+     */
+    static KlTrace synthetic() {
+        KlTrace.Builder b = new KlTrace.Builder();
+        for (long s = 0; s < 4000; s += 20) {
+            double[] kl = new double[16];
+            for (int j = 0; j < 16; j++)
+                kl[j] = j >= 12 ? 0.002 : (6.0 - 0.4 * j) / (1 + Math.exp(-(s - 250.0 * j) / 80.0));
+            b.add(s, kl);
+        }
+        return b.add(3999, new double[16]).build();
+    }
+
+    @Test
+    void writesPngAndSvgWithAViridisScale() throws IOException {
+        Path base = dir.resolve("kl-heatmap");
+        List<Path> paths = Figures.klHeatmap("KL per dimension during training (β = 1, seed 1)", synthetic(), base);
+        assertEquals(List.of(dir.resolve("kl-heatmap.png"), dir.resolve("kl-heatmap.svg")), paths);
+        BufferedImage img = ImageIO.read(paths.get(0).toFile());
+        assertNotNull(img);
+        assertEquals(Figures.WIDTH * Figures.PNG_SCALE, img.getWidth());
+        assertEquals(Figures.HEIGHT * Figures.PNG_SCALE, img.getHeight());
+        String svg = Files.readString(paths.get(1), StandardCharsets.UTF_8);
+        assertTrue(svg.contains("viewBox=\"0 0 " + Figures.WIDTH + " " + Figures.HEIGHT + "\""), "SVG size");
+        assertTrue(svg.length() < 400_000, "cells merged into runs keep the SVG small: " + svg.length() + " chars");
+        assertTrue(svg.contains("z0") && svg.contains("z15") && svg.contains("KL (nats)"), "labels are text");
+    }
+
+    /** The scale runs from viridis' dark purple (0) to its yellow (max), through its ten published stops. */
+    @Test
+    void viridisEndsAndStops() {
+        assertEquals(new Color(0x440154), Figures.viridis(0));
+        assertEquals(new Color(0xFDE725), Figures.viridis(1));
+        assertEquals(new Color(0x31688E), Figures.viridis(3 / 9.0));
+        assertTrue(luminance(Figures.viridis(0.2)) < luminance(Figures.viridis(0.5))
+                && luminance(Figures.viridis(0.5)) < luminance(Figures.viridis(0.8)), "lightness increases");
+    }
+
+    private static double luminance(Color c) {
+        return 0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue();
+    }
+
+    @Test
+    void handlesOneSnapshotAndRejectsNone() throws IOException {
+        Figures.klHeatmap("one", new KlTrace(new long[]{7}, new double[][]{{0, 1, 2}}), dir.resolve("one"));
+        assertTrue(Files.exists(dir.resolve("one.png")));
+        assertThrows(IllegalArgumentException.class, () -> Figures.klHeatmap("none", KlTrace.empty(), dir.resolve("none")));
+    }
+}

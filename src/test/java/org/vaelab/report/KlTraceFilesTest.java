@@ -1,0 +1,57 @@
+package org.vaelab.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.data.Binarization;
+import org.vaelab.metrics.KlTrace;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.model.Activation;
+import org.vaelab.model.VaeArchitecture;
+import org.vaelab.provenance.Json;
+import org.vaelab.provenance.Provenance;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.StepLog;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.weighting.ConstantBeta;
+
+/** {@code kl_per_dim.csv}: written when the step log has a KL trace, read back with the run. */
+class KlTraceFilesTest {
+
+    private static RunRecord record(RunConfig c, KlTrace trace) {
+        StepLog.Builder b = new StepLog.Builder();
+        b.add(0, 0, 3.5, 0.25, Map.of("beta", 1.0));
+        b.add(1, 0, 3.25, 0.5, Map.of("beta", 1.0));
+        String key = Json.runKey(c, "code", "data");
+        Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
+                c.seed(), "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null);
+        return new RunRecord(c, p, Map.of(MetricId.KL, 0.5), b.build().withKlTrace(trace), null);
+    }
+
+    @Test
+    void roundTripsAndIsAbsentWithoutATrace(@TempDir Path dir) throws IOException {
+        RunConfig c = new RunConfig("test", "β=1", "", new DataConfig("mnist-digits", Binarization.DYNAMIC, 0, 0),
+                VaeArchitecture.bernoulli(4, List.of(3), 2, Activation.RELU), new ConstantBeta(1),
+                new TrainConfig(1, 2, 1e-3), 1);
+        KlTrace trace = new KlTrace(new long[]{0, 1}, new double[][]{{0.125, 0.125}, {0.375, 0.0078125}});
+        Path run = RunFiles.write(dir, record(c, trace), null);
+        assertEquals(List.of("step,z0,z1", "0,0.125,0.125", "1,0.375,0.0078125"),
+                Files.readAllLines(run.resolve(RunFiles.KL_PER_DIM)));
+        assertEquals(trace, RunFiles.findLatest(dir, c).orElseThrow().steps().klTrace());
+
+        Path other = RunFiles.write(dir.resolve("none"), record(c, KlTrace.empty()), null);
+        assertFalse(Files.exists(other.resolve(RunFiles.KL_PER_DIM)));
+        assertTrue(RunFiles.findLatest(dir.resolve("none"), c).orElseThrow().steps().klTrace().isEmpty());
+        assertArrayEquals(new double[]{3.5, 3.25}, RunFiles.findLatest(dir, c).orElseThrow().steps().rec());
+    }
+}
