@@ -51,7 +51,7 @@ import org.vaelab.weighting.ConstantBeta;
  * <p>Printed lines: {@code train: X s/epoch, Y images/s} (vaelab), {@code dl4j: …}, the ELBOs, the peak resident
  * memory and the thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too.
  *
- * <p>Run: {@code mvn -q exec:java -Dexperiment=bench} (about four minutes; {@code -Depochs=N} changes the epochs of each,
+ * <p>Run: {@code mvn -q compile exec:java -Dexperiment=bench} (about four minutes; {@code -Depochs=N} changes the epochs of each,
  * default 3, at least 2).
  */
 public final class Bench implements Experiment {
@@ -131,7 +131,7 @@ public final class Bench implements Experiment {
         AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + dl4jLine)
                 + "\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
                 + "Machine: " + SystemInfo.hardware().get("cpu") + ", " + SystemInfo.hardware().get("cores") + " cores; "
-                + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
+                + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q compile exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
         ReportIndex.update(report.getParent().getParent());
         out.println("report: " + report);
         return Optional.of(report);

@@ -62,7 +62,7 @@ import org.vaelab.report.AtomicFiles;
  * </ul>
  *
  * <p>Nothing is trained, so the experiment runs through {@link Experiment#runStandalone} rather than arms.
- * Run: {@code mvn -q exec:java -Dexperiment=metrics-check} (under a minute on two cores); the report is
+ * Run: {@code mvn -q compile exec:java -Dexperiment=metrics-check} (under a minute on two cores); the report is
  * {@code reports/metrics-check/report.md}.
  */
 public final class MetricsCheck implements Experiment {
@@ -432,7 +432,7 @@ public final class MetricsCheck implements Experiment {
         sb.append("![A sample of the generated sprites](").append(figure).append(")\n\n");
         sb.append("*Generated sprites: rows are square, ellipse, heart at scale 1 and again at scale 0.5; columns vary "
                 + "orientation and position.*\n\n");
-        sb.append("## Reproduce\n\n```\nmvn -q exec:java -Dexperiment=metrics-check\n```\n\n");
+        sb.append("## Reproduce\n\n```\nmvn -q compile exec:java -Dexperiment=metrics-check\n```\n\n");
         sb.append(String.format(Locale.ROOT, "Took %.1f s; git %s%s; %s; written %s.%n", seconds, git[0],
                 Boolean.parseBoolean(git[1]) ? " (dirty)" : "", "Java " + System.getProperty("java.version"),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS)));

@@ -36,7 +36,7 @@ import org.vaelab.weighting.Weighting;
  * the rest to test), dynamically binarised; an MLP VAE 784-256-16 with a Bernoulli decoder; Adam 1e-3, batch 100,
  * 20 epochs. It takes about two and a half minutes on two cores.
  *
- * <p>Run: {@code mvn -q exec:java -Dexperiment=quickstart}; the report is {@code reports/quickstart/report.md}.
+ * <p>Run: {@code mvn -q compile exec:java -Dexperiment=quickstart}; the report is {@code reports/quickstart/report.md}.
  */
 public final class Quickstart implements Experiment {
 

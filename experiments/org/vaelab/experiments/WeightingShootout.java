@@ -65,7 +65,7 @@ import org.vaelab.weighting.Weighting;
  * β reaches 1 only at the last step. {@code -Dbudget=smoke} is an end-to-end check of under a minute of training:
  * 1 epoch on the first 5,000 training and 1,000 test images, 1 seed; its numbers say nothing about the schemes.
  *
- * <p>Run: {@code mvn -q exec:java -Dexperiment=weighting-shootout [-Dbudget=smoke]}; the report is
+ * <p>Run: {@code mvn -q compile exec:java -Dexperiment=weighting-shootout [-Dbudget=smoke]}; the report is
  * {@code reports/weighting-shootout/report.md}. Its "What the numbers say" section is written from the finished runs.
  */
 public final class WeightingShootout implements Experiment {

@@ -16,7 +16,7 @@ import org.vaelab.experiment.Overrides;
 import org.vaelab.train.Trainer;
 
 /**
- * Command-line entry: {@code mvn -q exec:java -Dexperiment=NAME [-Dseeds=3 -Depochs=5 ...]}.
+ * Command-line entry: {@code mvn -q compile exec:java -Dexperiment=NAME [-Dseeds=3 -Depochs=5 ...]}.
  *
  * <p>ND4J needs {@code OMP_NUM_THREADS=1} (or a passive OpenMP wait policy) in its environment <em>before the JVM
  * starts</em>: with the defaults its OpenMP threads spin while OpenBLAS needs the cores, and everything runs about
@@ -52,7 +52,7 @@ public final class Main {
     static int run(String name) {
         ExperimentRegistry registry = ExperimentRegistry.standard();
         if (name.isBlank() || name.equals("list")) {
-            System.out.println("vaelab experiments (run one with: mvn -q exec:java -Dexperiment=NAME):");
+            System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
             System.out.println(registry.listing());
             System.out.println("Overrides for every experiment: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
             return name.isBlank() ? BAD_USAGE : 0;

@@ -35,7 +35,7 @@ public final class ExperimentRegistry {
         Experiment e = byName.get(name);
         if (e == null)
             throw new IllegalArgumentException("unknown experiment '" + name + "'. Known experiments:\n" + listing()
-                    + "\nRun one with: mvn -q exec:java -Dexperiment=NAME");
+                    + "\nRun one with: mvn -q compile exec:java -Dexperiment=NAME");
         return e;
     }
 

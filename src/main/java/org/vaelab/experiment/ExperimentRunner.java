@@ -105,7 +105,7 @@ public final class ExperimentRunner {
         if (pruned > 0) out.printf("removed %d run folder(s) of configurations or code no longer in the plan%n", pruned);
         List<RunRecord> finished = records.stream().filter(r -> !r.failed()).toList();
         String discussion = finished.isEmpty() ? "" : experiment.discussion(finished);
-        String command = "mvn -q exec:java -Dexperiment=" + experiment.name() + overrides.asFlags();
+        String command = "mvn -q compile exec:java -Dexperiment=" + experiment.name() + overrides.asFlags();
         Path report = MarkdownReport.write(dir, new ReportSpec(experiment.name(), experiment.summary(),
                 experiment.question(), discussion, command), records);
         out.printf("done in %s; %d of %d runs finished.%nreport: %s%n", ConsoleProgress.clock(seconds),

@@ -7,7 +7,7 @@ import org.vaelab.train.RunConfig;
 
 /**
  * Command-line overrides that work for every experiment, read from system properties
- * ({@code mvn exec:java -Dexperiment=quickstart -Dseeds=3 -Depochs=5}):
+ * ({@code mvn compile exec:java -Dexperiment=quickstart -Dseeds=3 -Depochs=5}):
  * <ul>
  *   <li>{@code seeds}: seeds per arm (1, 2, …, n)</li>
  *   <li>{@code epochs}, {@code batch}, {@code lr}: optimisation settings of every arm</li>

@@ -29,7 +29,7 @@ public final class ReportIndex {
     /** Rebuilds {@code root/README.md} from the reports under {@code root}. */
     public static Path update(Path root) throws IOException {
         StringBuilder sb = new StringBuilder("# Reports\n\nEach folder holds one experiment's report, written by "
-                + "`mvn -q exec:java -Dexperiment=NAME`; the line under each link is the report's own one-line finding, "
+                + "`mvn -q compile exec:java -Dexperiment=NAME`; the line under each link is the report's own one-line finding, "
                 + "computed from its runs.\n\n");
         try (Stream<Path> dirs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
