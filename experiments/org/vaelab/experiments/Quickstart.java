@@ -10,6 +10,7 @@ import org.vaelab.data.Binarization;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.PairedComparison;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.report.RunRecord;
@@ -105,8 +106,24 @@ public final class Quickstart implements Experiment {
             for (int i = 0; i < 4; i++) m[i] /= count.get(k);
         });
         StringBuilder sb = new StringBuilder();
-        String best = mean.entrySet().stream().max(Comparator.comparingDouble(e -> e.getValue()[0])).orElseThrow().getKey();
-        sb.append(String.format(Locale.ROOT, "- Best test ELBO: **%s** (%.2f nats).%n", best, mean.get(best)[0]));
+        List<String> byElbo = mean.keySet().stream().sorted(Comparator.comparingDouble(k -> -mean.get(k)[0])).toList();
+        String best = byElbo.get(0);
+        sb.append(String.format(Locale.ROOT, "- Best test ELBO: **%s** (%.2f nats)", best, mean.get(best)[0]));
+        if (byElbo.size() > 1) {
+            // A claim that one configuration beats another rests on a paired comparison over shared seeds.
+            String second = byElbo.get(1);
+            Map<Long, Double> a = new LinkedHashMap<>();
+            Map<Long, Double> b = new LinkedHashMap<>();
+            for (RunRecord r : runs) {
+                if (r.config().label().equals(best)) a.put(r.config().seed(), r.metrics().get(MetricId.ELBO));
+                if (r.config().label().equals(second)) b.put(r.config().seed(), r.metrics().get(MetricId.ELBO));
+            }
+            if (a.size() >= 2 && a.keySet().equals(b.keySet()))
+                sb.append(String.format(Locale.ROOT, "; against the runner-up %s over the same seeds: %s%s", second,
+                        PairedComparison.bySeed(a, b).format(2),
+                        a.size() < 5 ? ", too few seeds for a firm claim (-Dseeds=5 or more)" : ""));
+        }
+        sb.append(".\n");
         List<String> sweep = new ArrayList<>();
         for (double b : BETAS) {
             String label = new ConstantBeta(b).label();

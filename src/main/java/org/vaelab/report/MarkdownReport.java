@@ -35,6 +35,7 @@ public final class MarkdownReport {
         });
 
         List<String> figures = new ArrayList<>();
+        List<String> heatmaps = new ArrayList<>();
         if (!finished.isEmpty()) {
             List<Series> rec = curves(finished, "rec");
             // Per-step batch values are noisy: smooth over ~1/40 of the run, never less than one step.
@@ -53,8 +54,15 @@ public final class MarkdownReport {
                     figDir.resolve("rate-distortion"))));
             figures.addAll(rel(dir, Figures.perDimensionKl("KL per latent dimension (test set, mean over seeds)",
                     sortedKl(finished), figDir.resolve("kl-per-dimension"))));
+            for (var rs : finished.values()) {
+                RunRecord r = rs.get(0);
+                if (r.steps() == null || r.steps().klTrace().isEmpty()) continue;
+                heatmaps.addAll(rel(dir, Figures.klHeatmap("Batch KL per latent dimension during training: "
+                        + r.config().label() + ", seed " + r.config().seed(), r.steps().klTrace(),
+                        figDir.resolve("kl-during-training-" + r.config().runId()))));
+            }
         }
-        String md = render(spec, runs, finished, figures);
+        String md = render(spec, runs, finished, figures, heatmaps);
         if (!finished.isEmpty())
             AtomicFiles.writeString(dir.resolve("results.tex"), ResultsTable.of(finished).latex(spec.name() + ": "
                     + spec.summary() + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
@@ -65,7 +73,8 @@ public final class MarkdownReport {
         return report;
     }
 
-    static String render(ReportSpec spec, List<RunRecord> runs, Map<String, List<RunRecord>> finished, List<String> figures) {
+    static String render(ReportSpec spec, List<RunRecord> runs, Map<String, List<RunRecord>> finished, List<String> figures,
+                         List<String> heatmaps) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(spec.name()).append(": ").append(spec.summary()).append("\n\n");
         String finding = spec.discussion().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
@@ -103,6 +112,13 @@ public final class MarkdownReport {
             md.append("## Samples\n\nFor the first seed of each configuration: test images, their reconstructions (decoder ")
                     .append("mean at z = μ), samples from the prior, and traversals of the three latent dimensions with ")
                     .append("the most KL (from the first test image's μ).\n\n").append(String.join("\n", samples)).append('\n');
+        List<String> maps = heatmaps.stream().filter(f -> f.endsWith(".png")).toList();
+        if (!maps.isEmpty()) {
+            md.append("## Per-dimension KL during training\n\nFor the first seed of each configuration: the batch KL of every ")
+                    .append("latent dimension (rows) over optimiser steps (columns), recorded about 200 times per run ")
+                    .append("(`kl_per_dim.csv` in the run folder). Dimensions that go dark have collapsed to the prior.\n\n");
+            for (String f : maps) md.append("![").append(caption(f)).append("](").append(f).append(")\n\n");
+        }
         if (!spec.discussion().isBlank()) md.append("## What the numbers say\n\n").append(spec.discussion().strip()).append("\n\n");
         md.append(provenance(runs));
         md.append("## How to reproduce\n\n```\n").append(spec.command()).append("\n```\n\n")
@@ -220,6 +236,7 @@ public final class MarkdownReport {
         if (name.startsWith("training-curves")) return "Training curves: Rec, KL and β per step";
         if (name.startsWith("rate-distortion")) return "Rate–distortion plane";
         if (name.startsWith("kl-per-dimension")) return "KL per latent dimension";
+        if (name.startsWith("kl-during-training-")) return "KL per dimension during training, " + name.substring("kl-during-training-".length());
         return name;
     }
 }
