@@ -200,7 +200,8 @@ public final class ExperimentRunner {
             ModelParameters model;
             ImageGrid samples;
             try (var engine = trained.engine()) {
-                eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval());
+                eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
+                        c.iwSamples());
                 model = engine.snapshot();
                 samples = SampleImages.of(c.label() + ", seed " + c.seed(), engine, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }

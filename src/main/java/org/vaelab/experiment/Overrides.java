@@ -17,6 +17,8 @@ import org.vaelab.train.RunConfig;
  *       machines that share the report folder</li>
  *   <li>{@code verify}: re-run the runs (or {@code verifySample} of them) and compare with the recorded numbers,
  *       within relative {@code tolerance} (default 1e-6)</li>
+ *   <li>{@code iwK}: importance samples per test image for the importance-weighted NLL (0 = off, the default;
+ *       5000 as in Burda et al. 2016 for final numbers)</li>
  *   <li>{@code budget}: a named compute budget, for experiments that define several (e.g. {@code smoke}); the
  *       experiment reads and validates it, this class only forwards it to the report's command line</li>
  *   <li>{@code vaelab.reports}: where reports go (default {@code reports})</li>
@@ -36,10 +38,11 @@ import org.vaelab.train.RunConfig;
  * @param verifySample how many runs to re-run when verifying, or null for all
  * @param tolerance  relative tolerance of verification
  * @param budget     the {@code budget} property as given, or null
+ * @param iwK        importance samples for the IW-NLL, or null to keep the experiment's (off)
  */
 public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
                         Integer testLimit, boolean fresh, String reportsDir, Shard shard, boolean verify,
-                        Integer verifySample, double tolerance, String budget) {
+                        Integer verifySample, double tolerance, String budget, Integer iwK) {
 
     /**
      * The i-th (1-based) of n slices of an experiment's runs: run k (0-based, in plan order) belongs to slice
@@ -76,10 +79,10 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
 
     /** The property names this class reads, for help text. */
     public static final List<String> KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit", "testLimit", "fresh",
-            "shard", "verify", "verifySample", "tolerance", "budget", "vaelab.reports");
+            "shard", "verify", "verifySample", "tolerance", "budget", "iwK", "vaelab.reports");
 
     public static Overrides none() {
-        return new Overrides(null, null, null, null, null, null, false, "reports", null, false, null, 1e-6, null);
+        return new Overrides(null, null, null, null, null, null, false, "reports", null, false, null, 1e-6, null, null);
     }
 
     public static Overrides from(Properties p) {
@@ -89,7 +92,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 p.getProperty("vaelab.reports", "reports"),
                 p.getProperty("shard") == null ? null : Shard.parse(p.getProperty("shard")),
                 bool(p, "verify"), positiveInt(p, "verifySample"), tolerance(p),
-                p.getProperty("budget"));
+                p.getProperty("budget"), nonNegativeInt(p, "iwK"));
     }
 
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
@@ -104,6 +107,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 if (batch != null) t = t.withBatchSize(batch);
                 if (lr != null) t = t.withLearningRate(lr);
                 c = c.withTrain(t);
+                if (iwK != null) c = c.withIwSamples(iwK);
                 if (trainLimit != null || testLimit != null)
                     c = c.withData(c.data().withLimits(trainLimit != null ? trainLimit : c.data().trainLimit(),
                             testLimit != null ? testLimit : c.data().testLimit()));
@@ -123,6 +127,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         if (trainLimit != null) sb.append(" -DtrainLimit=").append(trainLimit);
         if (testLimit != null) sb.append(" -DtestLimit=").append(testLimit);
         if (budget != null) sb.append(" -Dbudget=").append(budget);
+        if (iwK != null) sb.append(" -DiwK=").append(iwK);
         return sb.toString();
     }
 

@@ -65,7 +65,7 @@ public final class MarkdownReport {
         String md = render(spec, runs, finished, figures, heatmaps);
         if (!finished.isEmpty())
             AtomicFiles.writeString(dir.resolve("results.tex"), ResultsTable.of(finished).latex(spec.name() + ": "
-                    + spec.summary() + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
+                    + spec.summary().replaceFirst("\\s*\\(~[^)]*\\)$", "") + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
                     "tab:" + spec.name()));
         Path report = dir.resolve("report.md");
         AtomicFiles.writeString(report, md);
@@ -86,7 +86,10 @@ public final class MarkdownReport {
         md.append("Test-set metrics in nats per image, mean ± half-width of the 95% t-interval over N seeds. ")
                 .append("ELBO = −(Rec + KL); Rec is the distortion D, KL the rate R (Alemi et al. 2018). ")
                 .append("β is the KL weight in force at the end of training, for the mean-reduction recipe its β_eff = w·D/d. ")
-                .append("Active units: dimensions whose posterior mean varies across test images with variance > 0.01 (Burda et al. 2016).\n\n");
+                .append("Active units: dimensions whose posterior mean varies across test images with variance > 0.01 (Burda et al. 2016). ")
+                .append("MI: mutual information I(x; z), the estimator of Hoffman & Johnson (2016) as in He et al. (2019) over batches of ")
+                .append(miBatch(runs)).append(" test images; it is biased low and cannot exceed log B. ")
+                .append("IW-NLL, when computed (`-DiwK=5000`), is the importance-weighted bound of Burda et al. (2016) with K samples per image.\n\n");
         md.append(finished.isEmpty() ? "No run finished.\n" : ResultsTable.of(finished).markdown());
         if (!finished.isEmpty())
             md.append("\nThe same table for papers, as LaTeX (booktabs): [`results.tex`](results.tex).\n");
@@ -146,6 +149,11 @@ public final class MarkdownReport {
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
         sb.append("| evaluation | test set; Rec with one posterior sample per image, KL analytic |\n");
         return sb.toString();
+    }
+
+    private static String miBatch(List<RunRecord> runs) {
+        return runs.stream().filter(r -> !r.failed()).map(r -> r.metrics().get(MetricId.MI_BATCH)).filter(java.util.Objects::nonNull)
+                .findFirst().map(b -> "B = " + b.intValue()).orElse("B");
     }
 
     private static String provenance(List<RunRecord> runs) {

@@ -16,10 +16,21 @@ import org.vaelab.weighting.Weighting;
  * @param weighting  the KL weighting scheme
  * @param train      optimisation settings
  * @param seed       root seed of the run; split per component by {@link Seeds}
+ * @param iwSamples  importance samples K per test image for the importance-weighted NLL (Burda et al. 2016);
+ *                   0 = not computed. It costs K decoder passes per image, so experiments leave it off unless asked
+ *                   ({@code -DiwK=5000}, the paper's K)
  */
 public record RunConfig(String experiment, String label, String group, DataConfig data, VaeArchitecture model,
-                        Weighting weighting, TrainConfig train, long seed) {
+                        Weighting weighting, TrainConfig train, long seed, int iwSamples) {
+
+    /** A run without the importance-weighted NLL. */
+    public RunConfig(String experiment, String label, String group, DataConfig data, VaeArchitecture model,
+                     Weighting weighting, TrainConfig train, long seed) {
+        this(experiment, label, group, data, model, weighting, train, seed, 0);
+    }
+
     public RunConfig {
+        if (iwSamples < 0) throw new IllegalArgumentException("iwSamples must be ≥ 0 (0 = off), got " + iwSamples);
         if (experiment == null || experiment.isBlank()) throw new IllegalArgumentException("experiment must be named");
         if (label == null || label.isBlank()) throw new IllegalArgumentException("label must be non-empty");
         if (group == null) group = "";
@@ -36,14 +47,18 @@ public record RunConfig(String experiment, String label, String group, DataConfi
     }
 
     public RunConfig withTrain(TrainConfig t) {
-        return new RunConfig(experiment, label, group, data, model, weighting, t, seed);
+        return new RunConfig(experiment, label, group, data, model, weighting, t, seed, iwSamples);
     }
 
     public RunConfig withData(DataConfig d) {
-        return new RunConfig(experiment, label, group, d, model, weighting, train, seed);
+        return new RunConfig(experiment, label, group, d, model, weighting, train, seed, iwSamples);
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(experiment, label, group, data, model, weighting, train, s);
+        return new RunConfig(experiment, label, group, data, model, weighting, train, s, iwSamples);
+    }
+
+    public RunConfig withIwSamples(int k) {
+        return new RunConfig(experiment, label, group, data, model, weighting, train, seed, k);
     }
 }

@@ -32,15 +32,17 @@ class ExperimentRegistryTest {
         p.setProperty("seeds", "3");
         p.setProperty("epochs", "5");
         p.setProperty("lr", "0.002");
+        p.setProperty("iwK", "100");
         Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
         List<RunConfig> runs = Overrides.from(p).runs(quickstart);
         assertEquals(quickstart.arms().size() * 3, runs.size());
         for (RunConfig c : runs) {
             assertEquals(5, c.train().epochs());
             assertEquals(0.002, c.train().learningRate());
+            assertEquals(100, c.iwSamples());
         }
         assertEquals(List.of(1L, 2L, 3L), runs.stream().limit(3).map(RunConfig::seed).toList());
-        assertEquals(" -Dseeds=3 -Depochs=5 -Dlr=0.002", Overrides.from(p).asFlags());
+        assertEquals(" -Dseeds=3 -Depochs=5 -Dlr=0.002 -DiwK=100", Overrides.from(p).asFlags());
     }
 
     @Test

@@ -160,7 +160,7 @@ class CheckModelToolTest {
                 return arms;
             }
         };
-        Overrides o = new Overrides(1, null, null, null, null, null, false, reports.toString(), null, false, null, 1e-6, null);
+        Overrides o = new Overrides(1, null, null, null, null, null, false, reports.toString(), null, false, null, 1e-6, null, null);
         new ExperimentRunner(new PrintStream(OutputStream.nullOutputStream()), new Trainer()).run(e, o);
         return reports.resolve("export-check/runs");
     }

@@ -15,7 +15,7 @@ class ResultsTableTest {
 
     private static ResultsTable table(boolean mixed) {
         var row = new ResultsTable.Row("mean w=0.1 (β_eff=4.9)", "Bernoulli", 4.9, Summary.of(-100, -102),
-                Summary.of(90, 91), Summary.of(10, 11), Summary.of(16, 16), Summary.of(10));
+                Summary.of(90, 91), Summary.of(10, 11), Summary.of(16, 16), null, null, 0, Summary.of(10));
         return new ResultsTable(List.of(row), mixed);
     }
 
