@@ -79,6 +79,29 @@ public final class MutualInformation {
     }
 
     /**
+     * Samples the Gaussian-linear case that {@link #gaussianClosedForm} answers exactly: n posteriors whose means are
+     * drawn from N(0, covOfMeans) (through its Cholesky factor) and whose variances are {@code posteriorVariances}.
+     */
+    public static Posterior sampleGaussianLinear(double[][] covOfMeans, double[] posteriorVariances, int n, long seed) {
+        var l = new org.apache.commons.math3.linear.CholeskyDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(covOfMeans)).getL();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int d = posteriorVariances.length;
+        double[] mu = new double[n * d], lv = new double[n * d];
+        double[] e = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) e[j] = rng.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int k = 0; k <= j; k++) s += l.getEntry(j, k) * e[k];
+                mu[i * d + j] = s;
+                lv[i * d + j] = Math.log(posteriorVariances[j]);
+            }
+        }
+        return new Posterior(n, d, mu, lv);
+    }
+
+    /**
      * The exact I(x; z) for a Gaussian-linear encoder on Gaussian data: if the posterior means μ(x) are Gaussian
      * over the data with covariance {@code covOfMeans} and every example has the same posterior variances,
      * then z = μ(x) + σ·ε is Gaussian with covariance Cov(μ) + diag(σ²), and

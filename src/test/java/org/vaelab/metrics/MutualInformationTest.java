@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.model.Posterior;
@@ -26,21 +23,7 @@ class MutualInformationTest {
 
     /** n posteriors whose means are drawn from N(0, COV) and whose variances are VAR. */
     static Posterior correlatedGaussian(int n, long seed) {
-        RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(COV)).getL();
-        SplittableRandom rng = new SplittableRandom(seed);
-        int d = VAR.length;
-        double[] mu = new double[n * d], lv = new double[n * d];
-        double[] e = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) e[j] = rng.nextGaussian();
-            for (int j = 0; j < d; j++) {
-                double s = 0;
-                for (int k = 0; k <= j; k++) s += l.getEntry(j, k) * e[k];
-                mu[i * d + j] = s;
-                lv[i * d + j] = Math.log(VAR[j]);
-            }
-        }
-        return new Posterior(n, d, mu, lv);
+        return MutualInformation.sampleGaussianLinear(COV, VAR, n, seed);
     }
 
     @Test
