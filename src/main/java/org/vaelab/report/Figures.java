@@ -93,7 +93,7 @@ public final class Figures {
     /** Height of the plot area of the single-panel figures ({@link #rateDistortion}, {@link #perDimensionKl}, {@link #klHeatmap}). */
     public static final int PLOT_HEIGHT = 300;
     /** Height of one panel of {@link #trainingCurves}; the bottom one is taller by the x-axis title. */
-    public static final int PANEL_HEIGHT = 150;
+    public static final int PANEL_HEIGHT = 160;
     /** Smallest font size used anywhere, in logical units. */
     static final int MIN_FONT_SIZE = 14;
     /** Thinnest line drawn anywhere (grid, frame, ELBO contours, raw curves behind smoothed ones), in logical units. */
@@ -225,6 +225,9 @@ public final class Figures {
             // series spanning their extent, for the axes. Its values are unevenly spaced: XChart puts ticks only on
             // the data values when those are equally spaced, and round-number ticks are wanted here.
             double[] yr = yExtent(curves, log);
+            // A log axis labels only powers of ten: reach the decades around the data, so at least two are shown.
+            if (log) yr = new double[]{Math.pow(10, Math.floor(Math.log10(yr[0]) + 1e-9)),
+                    Math.pow(10, Math.ceil(Math.log10(yr[1]) - 1e-9))};
             XYSeries extent = c.addSeries("extent", new double[]{xMin, xMax, xMin + (xMax - xMin) / 3},
                     new double[]{yr[0], yr[1], yr[0] + (yr[1] - yr[0]) / 3});
             extent.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -975,6 +978,10 @@ public final class Figures {
         }
 
         double width() {
+            return width(label);
+        }
+
+        static double width(String label) {
             return SWATCH + SWATCH_GAP + LEGEND_FONT.getStringBounds(label, FRC).getWidth();
         }
 
@@ -988,7 +995,9 @@ public final class Figures {
         static final double MAX_LEGEND_SHARE = 0.34;
 
         final int width = WIDTH, height;
+        final Font titleFont;
         final List<String> titleLines, noteLines;
+        final List<List<String>> labelLines;   // each legend label, broken into lines if wider than the figure
         final int titleHeight;
         final List<LegendEntry> entries;
         final boolean legendRight;
@@ -999,14 +1008,26 @@ public final class Figures {
 
         private Frame(int plotHeight, String title, String note, List<LegendEntry> entries) {
             this.entries = List.copyOf(entries);
-            titleLines = wrap(title, TITLE_FONT, width - 2 * PAD);
+            titleFont = fitTitleFont(title, width - 2 * PAD);
+            titleLines = wrap(title, titleFont, width - 2 * PAD);
             noteLines = note == null ? List.of() : wrap(note, NOTE_FONT, width - 2 * PAD);
-            titleHeight = (int) Math.ceil(PAD + titleLines.size() * lineHeight(TITLE_FONT)
+            titleHeight = (int) Math.ceil(PAD + titleLines.size() * lineHeight(titleFont)
                     + (noteLines.isEmpty() ? 0 : 2 + noteLines.size() * lineHeight(NOTE_FONT)) + TITLE_GAP);
+            double labelMax = width - 2 * PAD - LegendEntry.SWATCH - LegendEntry.SWATCH_GAP;
+            List<List<String>> ll = new ArrayList<>();
+            boolean wrapped = false;
+            for (LegendEntry e : entries) {
+                List<String> l = LEGEND_FONT.getStringBounds(e.label(), FRC).getWidth() <= labelMax
+                        ? List.of(e.label()) : wrap(e.label(), LEGEND_FONT, labelMax);
+                wrapped |= l.size() > 1;
+                ll.add(l);
+            }
+            labelLines = List.copyOf(ll);
             double widest = 0;
-            for (LegendEntry e : entries) widest = Math.max(widest, e.width());
+            for (int i = 0; i < entries.size(); i++)
+                for (String l : labelLines.get(i)) widest = Math.max(widest, LegendEntry.width(l));
             int rightWidth = (int) Math.ceil(widest) + 2 * PAD;
-            legendRight = !entries.isEmpty() && rightWidth <= MAX_LEGEND_SHARE * width
+            legendRight = !entries.isEmpty() && !wrapped && rightWidth <= MAX_LEGEND_SHARE * width
                     && entries.size() * ROW + 2 * PAD <= plotHeight;
             plotX = 0;
             plotY = titleHeight;
@@ -1023,6 +1044,15 @@ public final class Figures {
                 plotWidth = width - rightWidth;
                 legendY = plotY + PAD;
                 height = plotY + plotHeight;
+            } else if (wrapped) {
+                // A label wider than the figure: one column, the long labels on several lines.
+                plotWidth = width;
+                rows = entries.size();
+                columnX = new double[]{Math.max(PAD, (width - widest) / 2)};
+                legendY = plotY + plotHeight + PAD / 2;
+                int lines = 0;
+                for (List<String> l : labelLines) lines += l.size();
+                height = legendY + lines * ROW + PAD;
             } else {
                 plotWidth = width;
                 double[] widths = null;
@@ -1065,8 +1095,30 @@ public final class Figures {
             return m.getAscent() + m.getDescent() + m.getLeading();
         }
 
-        /** Breaks text at spaces into lines no wider than {@code max} (a single longer word keeps its own line). */
+        /** The title font, made up to two sizes smaller (never below the smallest font) if that fits one line. */
+        private static Font fitTitleFont(String title, double max) {
+            for (Font f = TITLE_FONT; f.getSize2D() >= Math.max(MIN_FONT_SIZE, TITLE_FONT.getSize2D() - 2);
+                 f = f.deriveFont(f.getSize2D() - 1))
+                if (f.getStringBounds(title, FRC).getWidth() <= max) return f;
+            return TITLE_FONT;
+        }
+
+        /**
+         * Breaks text at spaces into as few lines as fit {@code max}, of about equal width, so no word is left
+         * alone on the last line (a single word longer than {@code max} keeps a line of its own).
+         */
         static List<String> wrap(String text, Font font, double max) {
+            List<String> lines = greedyWrap(text, font, max);
+            double lo = 0, hi = max;
+            for (int i = 0; i < 20; i++) {
+                double mid = (lo + hi) / 2;
+                if (greedyWrap(text, font, mid).size() <= lines.size()) hi = mid;
+                else lo = mid;
+            }
+            return greedyWrap(text, font, hi);
+        }
+
+        private static List<String> greedyWrap(String text, Font font, double max) {
             List<String> lines = new ArrayList<>();
             StringBuilder line = new StringBuilder();
             for (String word : text.strip().split(" +")) {
@@ -1085,13 +1137,17 @@ public final class Figures {
         void paintDecorations(Graphics2D g) {
             double y = PAD;
             g.setColor(TEXT);
-            y = paintCentred(g, titleLines, TITLE_FONT, y);
+            y = paintCentred(g, titleLines, titleFont, y);
             if (!noteLines.isEmpty()) {
                 g.setColor(MUTED);
                 paintCentred(g, noteLines, NOTE_FONT, y + 2);
             }
-            for (int i = 0; i < entries.size(); i++)
-                paintEntry(g, entries.get(i), columnX[i / rows], legendY + (i % rows) * ROW + ROW / 2.0);
+            double[] lineInColumn = new double[columnX.length];
+            for (int i = 0; i < entries.size(); i++) {
+                int c = i / rows;
+                paintEntry(g, entries.get(i), labelLines.get(i), columnX[c], legendY + lineInColumn[c] * ROW + ROW / 2.0);
+                lineInColumn[c] += labelLines.get(i).size();
+            }
         }
 
         /** Draws the lines centred, the first one's top at {@code top}; returns the bottom of the last. */
@@ -1106,7 +1162,7 @@ public final class Figures {
             return top;
         }
 
-        private static void paintEntry(Graphics2D g, LegendEntry e, double x, double cy) {
+        private static void paintEntry(Graphics2D g, LegendEntry e, List<String> lines, double x, double cy) {
             GraphicsState saved = GraphicsState.of(g);
             Graphics2D s = g;
             s.setColor(e.color());
@@ -1122,8 +1178,9 @@ public final class Figures {
             g.setColor(TEXT);
             g.setFont(LEGEND_FONT);
             LineMetrics lm = LEGEND_FONT.getLineMetrics(e.label(), FRC);
-            drawText(g, e.label(), x + LegendEntry.SWATCH + LegendEntry.SWATCH_GAP,
-                    cy + (lm.getAscent() - lm.getDescent()) / 2);
+            for (int k = 0; k < lines.size(); k++)
+                drawText(g, lines.get(k), x + LegendEntry.SWATCH + LegendEntry.SWATCH_GAP,
+                        cy + k * ROW + (lm.getAscent() - lm.getDescent()) / 2);
         }
     }
 
@@ -1172,7 +1229,7 @@ public final class Figures {
     }
 
     private static void writePng(Painter painter, int width, int height, OutputStream out) throws IOException {
-        BufferedImage img = new BufferedImage((int) Math.round(width * PNG_SCALE), (int) Math.round(height * PNG_SCALE),
+        BufferedImage img = new BufferedImage((int) Math.round(width * PNG_SCALE), (int) Math.ceil(height * PNG_SCALE - 1e-9),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -1181,6 +1238,9 @@ public final class Figures {
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            // The pixel height is rounded up from the scaled height: whiten the last partly covered row too.
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.scale(PNG_SCALE, PNG_SCALE);
             painter.paint(g);
         } finally {
