@@ -50,38 +50,54 @@ import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.VectorHints;
+import de.erichseifert.vectorgraphics2d.pdf.PDFProcessor;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
 /**
- * The report's figures, drawn with XChart and written as both PNG and SVG.
+ * The report's figures, drawn with XChart and written as PNG, SVG and PDF, sized for one column of a paper.
  *
  * <p>Every figure has the same frame: a title band, the plot(s), and a legend in a column of its own to the
  * right of the plots (or, if the labels are too long or too many for that, in rows below them), so the legend
  * never covers data. Colours follow the Okabe–Ito colour-blind-safe palette and are assigned to labels in order
  * of first appearance: pass configurations in the same order to every figure and each keeps its colour.
- * Sizes are in logical pixels, {@link #WIDTH} wide, with fonts legible at that width; the PNG is rendered at
- * {@link #PNG_SCALE}× (and tagged 72·{@value #PNG_SCALE} dpi) so that it stays sharp when printed or zoomed,
- * the SVG is {@link #WIDTH} user units wide.
+ *
+ * <p>Sizes are in logical units, {@link #WIDTH} wide, chosen for a figure printed {@link #PRINT_WIDTH_INCHES}
+ * inches (8.4 cm, one column of a two-column paper) wide: there one unit is {@link #POINTS_PER_UNIT} pt, so the
+ * smallest text ({@value #MIN_FONT_SIZE} units) is at least 7 pt and the thinnest line ({@value #MIN_LINE_WIDTH}
+ * unit) at least 0.5 pt. The PDF's page is that print size, so {@code \includegraphics} without a width places
+ * it right; the PNG is {@value #PNG_DPI} dpi at that size ({@link #PNG_WIDTH_PX} pixels wide, tagged so in its
+ * pHYs chunk); the SVG is {@link #WIDTH} user units wide. Heights vary with the legend and the title's length.
+ * In the PDF, text is drawn as glyph outlines, because VectorGraphics2D writes PDF text in a non-embedded
+ * Latin-1 font that has no β, σ or κ.
  *
  * <p>Rendering only reads its inputs. Each file is written to a temporary file in the target folder and then
  * moved into place atomically, so a reader never sees a half-written figure. Every function returns the
- * written paths, PNG first, then SVG.
+ * written paths: PNG, SVG, PDF.
  */
 public final class Figures {
 
-    /** Width of every figure in logical pixels (the PNG is {@link #PNG_SCALE} times larger). */
-    public static final int WIDTH = 800;
-    /** Height of the single-panel figures ({@link #rateDistortion}, {@link #perDimensionKl}). */
-    public static final int HEIGHT = 540;
-    /** Nominal height of one panel of {@link #trainingCurves} (less if the legend has to go below). */
-    public static final int PANEL_HEIGHT = 230;
-    /** Height of the band that holds the title (and, for training curves, the smoothing note). */
-    public static final int TITLE_HEIGHT = 52;
-    /** Height of the three-panel {@link #trainingCurves} figure. */
-    public static final int TRAINING_HEIGHT = TITLE_HEIGHT + 3 * PANEL_HEIGHT + 24;
-    /** Resolution multiplier of the PNG files. */
-    public static final int PNG_SCALE = 2;
+    /** Width at which the figures are meant to be printed: one column of a two-column paper. */
+    public static final double PRINT_WIDTH_INCHES = 3.3;
+    /** Width of every figure in logical units. */
+    public static final int WIDTH = 450;
+    /** Size of one logical unit in points when the figure is printed {@link #PRINT_WIDTH_INCHES} wide. */
+    public static final double POINTS_PER_UNIT = PRINT_WIDTH_INCHES * 72 / WIDTH;
+    /** Resolution of the PNG files at the print width. */
+    public static final int PNG_DPI = 300;
+    /** Width of the PNG files in pixels: {@link #PRINT_WIDTH_INCHES} at {@link #PNG_DPI}. */
+    public static final int PNG_WIDTH_PX = (int) Math.round(PRINT_WIDTH_INCHES * PNG_DPI);
+    /** Pixels of the PNG per logical unit. */
+    public static final double PNG_SCALE = (double) PNG_WIDTH_PX / WIDTH;
+    /** Height of the plot area of the single-panel figures ({@link #rateDistortion}, {@link #perDimensionKl}, {@link #klHeatmap}). */
+    public static final int PLOT_HEIGHT = 300;
+    /** Height of one panel of {@link #trainingCurves}; the bottom one is taller by the x-axis title. */
+    public static final int PANEL_HEIGHT = 160;
+    /** Smallest font size used anywhere, in logical units. */
+    static final int MIN_FONT_SIZE = 14;
+    /** Thinnest line drawn anywhere (grid, frame, ELBO contours, raw curves behind smoothed ones), in logical units. */
+    static final float MIN_LINE_WIDTH = 1.0f;
 
     /** Okabe and Ito (2008), ordered so that the first colours are the most distinct on white; yellow last. */
     static final List<Color> PALETTE = List.of(
@@ -100,16 +116,19 @@ public final class Figures {
     private static final Color CONTOUR = new Color(0xC8C8C8);
     private static final Color CONTOUR_TEXT = new Color(0x999999);
 
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
-    private static final Font NOTE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    private static final Font CONTOUR_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    private static final Font NOTE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, MIN_FONT_SIZE);
+    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, MIN_FONT_SIZE);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, MIN_FONT_SIZE);
+    private static final Font CONTOUR_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, MIN_FONT_SIZE);
+    /** Every font, for the legibility check in the tests. */
+    static final List<Font> FONTS = List.of(TITLE_FONT, NOTE_FONT, AXIS_TITLE_FONT, TICK_FONT, LEGEND_FONT,
+            CONTOUR_FONT);
     private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
 
     private static final float LINE_WIDTH = 2.0f;
-    private static final int MARKER_SIZE = 9;
+    private static final int MARKER_SIZE = 8;
 
     private Figures() {
     }
@@ -136,8 +155,8 @@ public final class Figures {
      * β = 0 stays linear).
      *
      * @param smoothingWindow moving-average window in points, ≥ 1 (1 = raw curves only)
-     * @param outBase         path without extension; {@code .png} and {@code .svg} are added
-     * @return the PNG and SVG paths
+     * @param outBase         path without extension; {@code .png}, {@code .svg} and {@code .pdf} are added
+     * @return the PNG, SVG and PDF paths
      * @throws IllegalArgumentException if a list is empty, a label repeats within a list, or the window is &lt; 1
      */
     public static List<Path> trainingCurves(String title, List<Series> rec, List<Series> kl, List<Series> beta,
@@ -159,7 +178,8 @@ public final class Figures {
                 ? "Reconstruction and KL: centred moving average over " + smoothingWindow
                 + " steps (faint: every step). β: as applied."
                 : null;
-        Frame frame = Frame.layout(WIDTH, TRAINING_HEIGHT, title, note, entries);
+        int xTitleExtra = 22;
+        Frame frame = Frame.layout(3 * PANEL_HEIGHT + xTitleExtra, title, note, entries);
 
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
         for (List<Series> panel : List.of(rec, kl, beta))
@@ -175,14 +195,12 @@ public final class Figures {
             xMax += 0.5;
         }
 
-        int xTitleExtra = 24;
-        int top = (frame.plotHeight - xTitleExtra) / 3;
-        int[] heights = {top, top, frame.plotHeight - 2 * top};
+        int[] heights = {PANEL_HEIGHT, PANEL_HEIGHT, PANEL_HEIGHT + xTitleExtra};
         String[] yTitles = {"reconstruction (nats)", "rate KL (nats)", "KL weight β"};
         List<List<Series>> data = List.of(rec, kl, beta);
         List<XYChart> panels = new ArrayList<>();
         List<List<Curve>> panelCurves = new ArrayList<>();
-        BasicStroke faint = new BasicStroke(1.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+        BasicStroke faint = new BasicStroke(MIN_LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
         for (int p = 0; p < 3; p++) {
             boolean betaPanel = p == 2;
             int window = betaPanel ? 1 : smoothingWindow;
@@ -207,6 +225,9 @@ public final class Figures {
             // series spanning their extent, for the axes. Its values are unevenly spaced: XChart puts ticks only on
             // the data values when those are equally spaced, and round-number ticks are wanted here.
             double[] yr = yExtent(curves, log);
+            // A log axis labels only powers of ten: reach the decades around the data, so at least two are shown.
+            if (log) yr = new double[]{Math.pow(10, Math.floor(Math.log10(yr[0]) + 1e-9)),
+                    Math.pow(10, Math.ceil(Math.log10(yr[1]) - 1e-9))};
             XYSeries extent = c.addSeries("extent", new double[]{xMin, xMax, xMin + (xMax - xMin) / 3},
                     new double[]{yr[0], yr[1], yr[0] + (yr[1] - yr[0]) / 3});
             extent.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -269,7 +290,7 @@ public final class Figures {
                     drawing = false;
                     continue;
                 }
-                // 1/100 px is invisible even in the 2× PNG and keeps the SVG path numbers short.
+                // 1/100 unit is invisible even in the 300 dpi PNG and keeps the SVG path numbers short.
                 double sx = Math.rint(c.getScreenXFromChart(x[i]) * 100) / 100;
                 double sy = Math.rint(c.getScreenYFromChart(y[i]) * 100) / 100;
                 if (drawing) path.lineTo(sx, sy);
@@ -304,8 +325,8 @@ public final class Figures {
      *
      * @param joinedGroups groups whose per-label means are joined by a line; each must occur in {@code points}
      * @param elboContours whether to draw the lines of constant ELBO
-     * @param outBase      path without extension; {@code .png} and {@code .svg} are added
-     * @return the PNG and SVG paths
+     * @param outBase      path without extension; {@code .png}, {@code .svg} and {@code .pdf} are added
+     * @return the PNG, SVG and PDF paths
      * @throws IllegalArgumentException if there are no points or a joined group has none
      */
     public static List<Path> rateDistortion(String title, List<RdPoint> points, List<String> joinedGroups,
@@ -333,7 +354,7 @@ public final class Figures {
         for (String g : joinedGroups) entries.add(LegendEntry.line(g + ": mean per label", MEAN_LINE, meanStroke()));
         if (elboContours) entries.add(LegendEntry.line("constant ELBO (nats)", CONTOUR, contourStroke()));
 
-        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, entries);
+        Frame frame = Frame.layout(PLOT_HEIGHT, title, null, entries);
         XYChart c = newChart(frame.plotWidth, frame.plotHeight, "rate R (nats)", "distortion D (nats)");
         XYStyler st = c.getStyler();
 
@@ -467,7 +488,7 @@ public final class Figures {
             AffineTransform along = t.getTransform();
             t.translate(ax + ux * bestAt, ay + uy * bestAt);
             t.rotate(Math.atan2(uy, ux));
-            t.drawString(text, (float) (-w / 2), -lm.getDescent() - 2f);
+            drawText(t, text, -w / 2, -lm.getDescent() - 2);
             t.setTransform(along);
         }
         saved.restore(g);
@@ -489,8 +510,8 @@ public final class Figures {
      * {@link Series#sortedDescending(String, double[])} from the per-dimension KL
      * ({@code org.vaelab.metrics.GaussianKl.perDimension}).
      *
-     * @param outBase path without extension; {@code .png} and {@code .svg} are added
-     * @return the PNG and SVG paths
+     * @param outBase path without extension; {@code .png}, {@code .svg} and {@code .pdf} are added
+     * @return the PNG, SVG and PDF paths
      * @throws IllegalArgumentException if the list is empty or a label repeats
      */
     public static List<Path> perDimensionKl(String title, List<Series> sortedKlPerLabel, Path outBase)
@@ -516,7 +537,7 @@ public final class Figures {
             entries.add(new LegendEntry(label, ls.color(), markers ? SeriesMarkers.CIRCLE : null,
                     ls.stroke(LINE_WIDTH)));
         }
-        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, entries);
+        Frame frame = Frame.layout(PLOT_HEIGHT, title, null, entries);
         XYChart c = newChart(frame.plotWidth, frame.plotHeight, "latent dimension (sorted by KL)", "KL (nats)");
         XYStyler st = c.getStyler();
         st.setMarkerSize(6);
@@ -560,20 +581,20 @@ public final class Figures {
      * half-way to their neighbours), so uneven intervals keep a true step axis; more snapshots than about two per
      * pixel are averaged in groups.
      *
-     * @param outBase path without extension; {@code .png} and {@code .svg} are added
-     * @return the PNG and SVG paths
+     * @param outBase path without extension; {@code .png}, {@code .svg} and {@code .pdf} are added
+     * @return the PNG, SVG and PDF paths
      * @throws IllegalArgumentException if the trace is empty
      */
     public static List<Path> klHeatmap(String title, org.vaelab.metrics.KlTrace trace, Path outBase) throws IOException {
         Objects.requireNonNull(title, "title");
         if (trace.isEmpty()) throw new IllegalArgumentException("KL heat map needs at least one snapshot");
-        Frame frame = Frame.layout(WIDTH, HEIGHT, title, null, List.of());
+        Frame frame = Frame.layout(PLOT_HEIGHT, title, null, List.of());
         int d = trace.dims();
         long[] steps = trace.steps();
         double[][] kl = trace.klPerDim();
 
         // Plot box inside the frame's plot area: room for dimension labels left, step ticks below, colour bar right.
-        int left = 64, right = 96, top = 10, bottom = 58;
+        int left = 58, right = 88, top = 8, bottom = 50;
         int bx = frame.plotX + left, by = frame.plotY + top;
         int bw = frame.plotWidth - left - right, bh = frame.plotHeight - top - bottom;
 
@@ -617,26 +638,29 @@ public final class Figures {
                 }
             }
             g.setColor(FRAME);
-            g.setStroke(new BasicStroke(1f));
+            g.setStroke(new BasicStroke(MIN_LINE_WIDTH));
             g.draw(new java.awt.geom.Rectangle2D.Double(bx, by, bw, bh));
 
             // Dimension labels: every row if they fit, else every k-th.
             g.setFont(TICK_FONT);
             g.setColor(TEXT);
             LineMetrics lm = TICK_FONT.getLineMetrics("z0", FRC);
-            int every = (int) Math.ceil(16 / rowH);
-            for (int j = 0; j < d; j += Math.max(1, every)) {
+            // The last dimension is always labelled, so the reader sees how many there are.
+            int every = Math.max(1, (int) Math.ceil((lm.getAscent() + lm.getDescent() + 2) / rowH));
+            for (int j = 0; j < d; j++) {
+                boolean last = j == d - 1;
+                if (!last && (j % every != 0 || d - 1 - j < every)) continue;
                 String label = "z" + j;
                 double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
-                g.drawString(label, (float) (bx - 6 - w), (float) (by + (j + 0.5) * rowH + (lm.getAscent() - lm.getDescent()) / 2));
+                drawText(g, label, bx - 5 - w, by + (j + 0.5) * rowH + (lm.getAscent() - lm.getDescent()) / 2);
             }
             g.setFont(AXIS_TITLE_FONT);
             String yTitle = "latent dimension";
             double yw = AXIS_TITLE_FONT.getStringBounds(yTitle, FRC).getWidth();
             AffineTransform t0 = g.getTransform();
-            g.translate(frame.plotX + 18, by + bh / 2.0 + yw / 2);
+            g.translate(frame.plotX + 16, by + bh / 2.0 + yw / 2);
             g.rotate(-Math.PI / 2);
-            g.drawString(yTitle, 0f, 0f);
+            drawText(g, yTitle, 0, 0);
             g.setTransform(t0);
 
             // Step ticks.
@@ -644,9 +668,9 @@ public final class Figures {
             if (single) {
                 String label = formatNumber(s0);
                 double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
-                g.drawString(label, (float) (bx + bw / 2.0 - w / 2), by + bh + 6 + lm.getAscent());
+                drawText(g, label, bx + bw / 2.0 - w / 2, by + bh + 6 + lm.getAscent());
             } else {
-                double step = niceStep(span / 6);
+                double step = niceStep(span / 5);
                 for (double v = Math.ceil(s0 / step) * step; v <= s1 + 1e-9 * span; v += step) {
                     double x = sx.applyAsDouble(v);
                     g.setColor(FRAME);
@@ -654,16 +678,16 @@ public final class Figures {
                     g.setColor(TEXT);
                     String label = formatNumber(v);
                     double w = TICK_FONT.getStringBounds(label, FRC).getWidth();
-                    g.drawString(label, (float) (x - w / 2), by + bh + 6 + lm.getAscent());
+                    drawText(g, label, x - w / 2, by + bh + 6 + lm.getAscent());
                 }
             }
             g.setFont(AXIS_TITLE_FONT);
             String xTitle = "optimiser step";
             double xw = AXIS_TITLE_FONT.getStringBounds(xTitle, FRC).getWidth();
-            g.drawString(xTitle, (float) (bx + bw / 2.0 - xw / 2), (float) (by + bh + 44));
+            drawText(g, xTitle, bx + bw / 2.0 - xw / 2, by + bh + 40);
 
             // Colour bar with ticks in nats.
-            int cx = bx + bw + 22, cw = 16;
+            int cx = bx + bw + 16, cw = 14;
             for (int k = 0; k < HEAT_LEVELS; k++) {
                 double y1 = by + bh - (double) k / HEAT_LEVELS * bh;
                 g.setColor(heatColor(k));
@@ -678,14 +702,14 @@ public final class Figures {
                 g.setColor(FRAME);
                 g.draw(new Line2D.Double(cx + cw, y, cx + cw + 4, y));
                 g.setColor(TEXT);
-                g.drawString(formatTick(v, tickStep), (float) (cx + cw + 7), (float) (y + (lm.getAscent() - lm.getDescent()) / 2));
+                drawText(g, formatTick(v, tickStep), cx + cw + 7, y + (lm.getAscent() - lm.getDescent()) / 2);
             }
             g.setFont(AXIS_TITLE_FONT);
             String cTitle = "KL (nats)";
             double cwTitle = AXIS_TITLE_FONT.getStringBounds(cTitle, FRC).getWidth();
-            g.translate(cx + cw + 60, by + bh / 2.0 + cwTitle / 2);
+            g.translate(cx + cw + 56, by + bh / 2.0 + cwTitle / 2);
             g.rotate(-Math.PI / 2);
-            g.drawString(cTitle, 0f, 0f);
+            drawText(g, cTitle, 0, 0);
             saved.restore(g);
         });
     }
@@ -836,7 +860,7 @@ public final class Figures {
     }
 
     private static BasicStroke contourStroke() {
-        return new BasicStroke(1.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND);
+        return new BasicStroke(MIN_LINE_WIDTH, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND);
     }
 
     private static Color withAlpha(Color c, double alpha) {
@@ -884,7 +908,7 @@ public final class Figures {
         s.setPlotBorderColor(FRAME);
         s.setPlotGridLinesVisible(true);
         s.setPlotGridLinesColor(GRID);
-        s.setPlotGridLinesStroke(new BasicStroke(1.0f));
+        s.setPlotGridLinesStroke(new BasicStroke(MIN_LINE_WIDTH));
         s.setPlotTicksMarksVisible(false);
         s.setAxisTicksLineVisible(false);
         s.setAxisTickMarksColor(FRAME);
@@ -894,9 +918,9 @@ public final class Figures {
         s.setYAxisTitleColor(TEXT);
         s.setAxisTitleFont(AXIS_TITLE_FONT);
         s.setAxisTickLabelsFont(TICK_FONT);
-        s.setAxisTitlePadding(6);
-        s.setAxisTickPadding(5);
-        s.setChartPadding(8);
+        s.setAxisTitlePadding(5);
+        s.setAxisTickPadding(4);
+        s.setChartPadding(6);
         s.setPlotMargin(0);
         s.setMarkerSize(MARKER_SIZE);
         s.setAntiAlias(true);
@@ -954,104 +978,221 @@ public final class Figures {
         }
 
         double width() {
+            return width(label);
+        }
+
+        static double width(String label) {
             return SWATCH + SWATCH_GAP + LEGEND_FONT.getStringBounds(label, FRC).getWidth();
         }
 
-        static final int SWATCH = 30, SWATCH_GAP = 8;
+        static final int SWATCH = 24, SWATCH_GAP = 6;
     }
 
     /** Where the parts of a figure go; the legend never shares space with a plot. */
     private static final class Frame {
-        static final int PAD = 12, ROW = 22, ENTRY_GAP = 22;
+        static final int PAD = 8, ROW = 18, ENTRY_GAP = 14, TITLE_GAP = 6;
         /** A legend wider than this share of the figure goes below the plots instead. */
         static final double MAX_LEGEND_SHARE = 0.34;
 
-        final int width, height;
-        final String title, note;
+        final int width = WIDTH, height;
+        final Font titleFont;
+        final List<String> titleLines, noteLines;
+        final List<List<String>> labelLines;   // each legend label, broken into lines if wider than the figure
+        final int titleHeight;
         final List<LegendEntry> entries;
         final boolean legendRight;
         final int plotX, plotY, plotWidth, plotHeight;
-        final int columns, columnWidth;   // legend below: a grid of equal columns, filled row by row
-        final int legendX, legendY;
+        final int rows;
+        final double[] columnX;   // legend: column-major grid, each column as wide as its widest label
+        final int legendY;
 
-        private Frame(int width, int height, String title, String note, List<LegendEntry> entries) {
-            this.width = width;
-            this.height = height;
-            this.title = title;
-            this.note = note;
+        private Frame(int plotHeight, String title, String note, List<LegendEntry> entries) {
             this.entries = List.copyOf(entries);
+            titleFont = fitTitleFont(title, width - 2 * PAD);
+            titleLines = wrap(title, titleFont, width - 2 * PAD);
+            noteLines = note == null ? List.of() : wrap(note, NOTE_FONT, width - 2 * PAD);
+            titleHeight = (int) Math.ceil(PAD + titleLines.size() * lineHeight(titleFont)
+                    + (noteLines.isEmpty() ? 0 : 2 + noteLines.size() * lineHeight(NOTE_FONT)) + TITLE_GAP);
+            double labelMax = width - 2 * PAD - LegendEntry.SWATCH - LegendEntry.SWATCH_GAP;
+            List<List<String>> ll = new ArrayList<>();
+            boolean wrapped = false;
+            for (LegendEntry e : entries) {
+                List<String> l = LEGEND_FONT.getStringBounds(e.label(), FRC).getWidth() <= labelMax
+                        ? List.of(e.label()) : wrap(e.label(), LEGEND_FONT, labelMax);
+                wrapped |= l.size() > 1;
+                ll.add(l);
+            }
+            labelLines = List.copyOf(ll);
             double widest = 0;
-            for (LegendEntry e : entries) widest = Math.max(widest, e.width());
+            for (int i = 0; i < entries.size(); i++)
+                for (String l : labelLines.get(i)) widest = Math.max(widest, LegendEntry.width(l));
             int rightWidth = (int) Math.ceil(widest) + 2 * PAD;
-            int available = height - TITLE_HEIGHT;
-            legendRight = rightWidth <= MAX_LEGEND_SHARE * width && entries.size() * ROW + 2 * PAD <= available;
+            legendRight = !entries.isEmpty() && !wrapped && rightWidth <= MAX_LEGEND_SHARE * width
+                    && entries.size() * ROW + 2 * PAD <= plotHeight;
             plotX = 0;
-            plotY = TITLE_HEIGHT;
-            if (legendRight) {
-                columns = 1;
-                columnWidth = rightWidth;
-                plotWidth = width - rightWidth;
-                plotHeight = available;
-                legendX = plotWidth + PAD;
-                legendY = plotY + PAD;
-            } else {
-                columnWidth = (int) Math.ceil(widest) + ENTRY_GAP;
-                columns = Math.max(1, Math.min(entries.size(), (width - 2 * PAD + ENTRY_GAP) / columnWidth));
-                int rows = (entries.size() + columns - 1) / columns;
+            plotY = titleHeight;
+            this.plotHeight = plotHeight;
+            if (entries.isEmpty()) {
+                rows = 0;
+                columnX = new double[0];
                 plotWidth = width;
-                plotHeight = available - rows * ROW - 2 * PAD;
-                legendX = (width - (columns * columnWidth - ENTRY_GAP)) / 2;
-                legendY = plotY + plotHeight + PAD;
+                legendY = plotY;
+                height = plotY + plotHeight;
+            } else if (legendRight) {
+                rows = entries.size();
+                columnX = new double[]{width - rightWidth + PAD};
+                plotWidth = width - rightWidth;
+                legendY = plotY + PAD;
+                height = plotY + plotHeight;
+            } else if (wrapped) {
+                // A label wider than the figure: one column, the long labels on several lines.
+                plotWidth = width;
+                rows = entries.size();
+                columnX = new double[]{Math.max(PAD, (width - widest) / 2)};
+                legendY = plotY + plotHeight + PAD / 2;
+                int lines = 0;
+                for (List<String> l : labelLines) lines += l.size();
+                height = legendY + lines * ROW + PAD;
+            } else {
+                plotWidth = width;
+                double[] widths = null;
+                int r = 1;
+                // The fewest rows (so the most columns) that fit the width.
+                for (; r <= entries.size(); r++) {
+                    widths = columnWidths(entries, r);
+                    double total = (widths.length - 1) * ENTRY_GAP;
+                    for (double w : widths) total += w;
+                    if (total <= width - 2 * PAD || r == entries.size()) break;
+                }
+                rows = r;
+                double total = (widths.length - 1) * ENTRY_GAP;
+                for (double w : widths) total += w;
+                columnX = new double[widths.length];
+                double x = Math.max(PAD, (width - total) / 2);
+                for (int c = 0; c < widths.length; c++) {
+                    columnX[c] = x;
+                    x += widths[c] + ENTRY_GAP;
+                }
+                legendY = plotY + plotHeight + PAD / 2;
+                height = legendY + rows * ROW + PAD;
             }
         }
 
-        static Frame layout(int width, int height, String title, String note, List<LegendEntry> entries) {
-            return new Frame(width, height, title, note, entries);
+        /** Widths of the legend's columns when its entries fill {@code rows} rows, column after column. */
+        private static double[] columnWidths(List<LegendEntry> entries, int rows) {
+            int columns = (entries.size() + rows - 1) / rows;
+            double[] w = new double[columns];
+            for (int i = 0; i < entries.size(); i++) w[i / rows] = Math.max(w[i / rows], entries.get(i).width());
+            return w;
+        }
+
+        static Frame layout(int plotHeight, String title, String note, List<LegendEntry> entries) {
+            return new Frame(plotHeight, title, note, entries);
+        }
+
+        private static double lineHeight(Font f) {
+            LineMetrics m = f.getLineMetrics("Hβy", FRC);
+            return m.getAscent() + m.getDescent() + m.getLeading();
+        }
+
+        /** The title font, made up to two sizes smaller (never below the smallest font) if that fits one line. */
+        private static Font fitTitleFont(String title, double max) {
+            for (Font f = TITLE_FONT; f.getSize2D() >= Math.max(MIN_FONT_SIZE, TITLE_FONT.getSize2D() - 2);
+                 f = f.deriveFont(f.getSize2D() - 1))
+                if (f.getStringBounds(title, FRC).getWidth() <= max) return f;
+            return TITLE_FONT;
+        }
+
+        /**
+         * Breaks text at spaces into as few lines as fit {@code max}, of about equal width, so no word is left
+         * alone on the last line (a single word longer than {@code max} keeps a line of its own).
+         */
+        static List<String> wrap(String text, Font font, double max) {
+            List<String> lines = greedyWrap(text, font, max);
+            double lo = 0, hi = max;
+            for (int i = 0; i < 20; i++) {
+                double mid = (lo + hi) / 2;
+                if (greedyWrap(text, font, mid).size() <= lines.size()) hi = mid;
+                else lo = mid;
+            }
+            return greedyWrap(text, font, hi);
+        }
+
+        private static List<String> greedyWrap(String text, Font font, double max) {
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (String word : text.strip().split(" +")) {
+                String candidate = line.isEmpty() ? word : line + " " + word;
+                if (!line.isEmpty() && font.getStringBounds(candidate, FRC).getWidth() > max) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(word);
+                } else {
+                    line = new StringBuilder(candidate);
+                }
+            }
+            lines.add(line.toString());
+            return lines;
         }
 
         void paintDecorations(Graphics2D g) {
-            // A title too long for the width is set smaller rather than cut off.
-            Font titleFont = TITLE_FONT;
-            while (titleFont.getSize2D() > 10 && titleFont.getStringBounds(title, FRC).getWidth() > width - 2 * PAD)
-                titleFont = titleFont.deriveFont(titleFont.getSize2D() - 1);
+            double y = PAD;
             g.setColor(TEXT);
-            g.setFont(titleFont);
-            LineMetrics tm = titleFont.getLineMetrics(title, FRC);
-            double tw = titleFont.getStringBounds(title, FRC).getWidth();
-            float titleBase = note == null ? (float) (TITLE_HEIGHT / 2.0 + (tm.getAscent() - tm.getDescent()) / 2)
-                    : 8 + tm.getAscent();
-            g.drawString(title, (float) ((width - tw) / 2), titleBase);
-            if (note != null) {
-                g.setFont(NOTE_FONT);
+            y = paintCentred(g, titleLines, titleFont, y);
+            if (!noteLines.isEmpty()) {
                 g.setColor(MUTED);
-                double nw = NOTE_FONT.getStringBounds(note, FRC).getWidth();
-                g.drawString(note, (float) ((width - nw) / 2), titleBase + tm.getDescent() + 6
-                        + NOTE_FONT.getLineMetrics(note, FRC).getAscent());
+                paintCentred(g, noteLines, NOTE_FONT, y + 2);
             }
-            for (int i = 0; i < entries.size(); i++)
-                paintEntry(g, entries.get(i), legendX + (i % columns) * columnWidth,
-                        legendY + (i / columns) * ROW + ROW / 2.0);
+            double[] lineInColumn = new double[columnX.length];
+            for (int i = 0; i < entries.size(); i++) {
+                int c = i / rows;
+                paintEntry(g, entries.get(i), labelLines.get(i), columnX[c], legendY + lineInColumn[c] * ROW + ROW / 2.0);
+                lineInColumn[c] += labelLines.get(i).size();
+            }
         }
 
-        private static void paintEntry(Graphics2D g, LegendEntry e, double x, double cy) {
+        /** Draws the lines centred, the first one's top at {@code top}; returns the bottom of the last. */
+        private double paintCentred(Graphics2D g, List<String> lines, Font font, double top) {
+            g.setFont(font);
+            for (String l : lines) {
+                LineMetrics m = font.getLineMetrics(l, FRC);
+                double w = font.getStringBounds(l, FRC).getWidth();
+                drawText(g, l, (width - w) / 2, top + m.getAscent());
+                top += lineHeight(font);
+            }
+            return top;
+        }
+
+        private static void paintEntry(Graphics2D g, LegendEntry e, List<String> lines, double x, double cy) {
             GraphicsState saved = GraphicsState.of(g);
             Graphics2D s = g;
             s.setColor(e.color());
             if (e.stroke() != null) {
                 s.setStroke(e.stroke());
-                s.draw(new Line2D.Double(x + 2, cy, x + LegendEntry.SWATCH - 2, cy));
+                s.draw(new Line2D.Double(x + 1, cy, x + LegendEntry.SWATCH - 1, cy));
             }
             if (e.marker() != null) {
-                s.setStroke(new BasicStroke(1f));
+                s.setStroke(new BasicStroke(MIN_LINE_WIDTH));
                 e.marker().paint(s, x + LegendEntry.SWATCH / 2.0, cy, MARKER_SIZE);
             }
             saved.restore(g);
             g.setColor(TEXT);
             g.setFont(LEGEND_FONT);
             LineMetrics lm = LEGEND_FONT.getLineMetrics(e.label(), FRC);
-            g.drawString(e.label(), (float) (x + LegendEntry.SWATCH + LegendEntry.SWATCH_GAP),
-                    (float) (cy + (lm.getAscent() - lm.getDescent()) / 2));
+            for (int k = 0; k < lines.size(); k++)
+                drawText(g, lines.get(k), x + LegendEntry.SWATCH + LegendEntry.SWATCH_GAP,
+                        cy + k * ROW + (lm.getAscent() - lm.getDescent()) / 2);
         }
+    }
+
+    /**
+     * Draws text in the current font. A PDF graphics (marked with VectorGraphics2D's vector-text hint) gets the
+     * glyph outlines, since its text operators cannot show Greek letters; everywhere else this is {@code drawString}.
+     */
+    private static void drawText(Graphics2D g, String text, double x, double y) {
+        if (g.getRenderingHint(VectorHints.KEY_TEXT) == VectorHints.VALUE_TEXT_VECTOR)
+            g.fill(g.getFont().createGlyphVector(FRC, text).getOutline((float) x, (float) y));
+        else
+            g.drawString(text, (float) x, (float) y);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1070,14 +1211,15 @@ public final class Figures {
     private static List<Path> write(Path outBase, Frame frame, Painter plots) throws IOException {
         Painter all = g -> {
             g.setColor(Color.WHITE);
-            g.fillRect(0, 0, frame.width, frame.height);
+            g.fill(new java.awt.geom.Rectangle2D.Double(0, 0, frame.width, frame.height));
             plots.paint(g);
             frame.paintDecorations(g);
         };
-        Path png = sibling(outBase, ".png"), svg = sibling(outBase, ".svg");
+        Path png = sibling(outBase, ".png"), svg = sibling(outBase, ".svg"), pdf = sibling(outBase, ".pdf");
         writeAtomically(png, out -> writePng(all, frame.width, frame.height, out));
         writeAtomically(svg, out -> writeSvg(all, frame.width, frame.height, out));
-        return List.of(png, svg);
+        writeAtomically(pdf, out -> writePdf(all, frame.width, frame.height, out));
+        return List.of(png, svg, pdf);
     }
 
     private static Path sibling(Path base, String extension) {
@@ -1087,13 +1229,18 @@ public final class Figures {
     }
 
     private static void writePng(Painter painter, int width, int height, OutputStream out) throws IOException {
-        BufferedImage img = new BufferedImage(width * PNG_SCALE, height * PNG_SCALE, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage((int) Math.round(width * PNG_SCALE), (int) Math.ceil(height * PNG_SCALE - 1e-9),
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            // The pixel height is rounded up from the scaled height: whiten the last partly covered row too.
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
             g.scale(PNG_SCALE, PNG_SCALE);
             painter.paint(g);
         } finally {
@@ -1106,18 +1253,16 @@ public final class Figures {
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata meta = writer.getDefaultImageMetadata(
                     ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB), param);
-            // Standard metadata gives the pixel size in millimetres; the PNG writer stores it as pHYs.
-            double mmPerPixel = 25.4 / (72.0 * PNG_SCALE);
-            IIOMetadataNode h = new IIOMetadataNode("HorizontalPixelSize");
-            h.setAttribute("value", Double.toString(mmPerPixel));
-            IIOMetadataNode v = new IIOMetadataNode("VerticalPixelSize");
-            v.setAttribute("value", Double.toString(mmPerPixel));
-            IIOMetadataNode dim = new IIOMetadataNode("Dimension");
-            dim.appendChild(h);
-            dim.appendChild(v);
-            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_1.0");
-            root.appendChild(dim);
-            meta.mergeTree("javax_imageio_1.0", root);
+            // pHYs through the PNG writer's own metadata format: the JDK writer turns the standard format's
+            // pixel size (mm per pixel) into pixels per metre the wrong way round.
+            String ppm = Long.toString(Math.round(PNG_DPI / 0.0254));
+            IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+            phys.setAttribute("pixelsPerUnitXAxis", ppm);
+            phys.setAttribute("pixelsPerUnitYAxis", ppm);
+            phys.setAttribute("unitSpecifier", "meter");
+            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+            root.appendChild(phys);
+            meta.mergeTree("javax_imageio_png_1.0", root);
             writer.setOutput(ios);
             writer.write(null, new IIOImage(img, null, meta), param);
         } finally {
@@ -1129,6 +1274,17 @@ public final class Figures {
         VectorGraphics2D g = new VectorGraphics2D();
         painter.paint(g);
         new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
+    }
+
+    /** The PDF page is the print size; VectorGraphics2D measures pages in millimetres. */
+    private static void writePdf(Painter painter, int width, int height, OutputStream out) throws IOException {
+        double mmPerUnit = PRINT_WIDTH_INCHES * 25.4 / WIDTH;
+        VectorGraphics2D g = new VectorGraphics2D();
+        g.setRenderingHint(VectorHints.KEY_TEXT, VectorHints.VALUE_TEXT_VECTOR);
+        g.scale(mmPerUnit, mmPerUnit);
+        painter.paint(g);
+        new PDFProcessor(true).getDocument(g.getCommands(),
+                new PageSize(0, 0, width * mmPerUnit, height * mmPerUnit)).writeTo(out);
     }
 
     /** Writes to a fresh temporary file next to the target, then renames it over the target in one step. */

@@ -104,7 +104,7 @@ public final class MarkdownReport {
             md.append("![").append(caption(f)).append("](").append(f).append(")\n\n");
         }
         if (!figures.isEmpty())
-            md.append("Every figure is also saved as SVG beside the PNG (`figures/`), for papers.\n\n");
+            md.append("Every figure is also saved as SVG and PDF beside the PNG (`figures/`), for papers.\n\n");
         List<String> samples = new ArrayList<>();
         for (var rs : finished.values()) {
             RunRecord r = rs.get(0);

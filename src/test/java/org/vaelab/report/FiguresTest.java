@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
@@ -30,20 +33,57 @@ class FiguresTest {
     @TempDir
     Path dir;
 
-    /** Both files exist, the PNG decodes at the expected size, the SVG is an SVG document of the logical size. */
-    private static void assertFigure(List<Path> paths, Path base, int height) throws IOException {
+    /**
+     * The three files exist and are not empty; the PNG decodes at the print width and says 300 dpi; the SVG is a
+     * complete SVG document {@link Figures#WIDTH} units wide; the PDF is a PDF whose page is the print width.
+     */
+    static void assertFigure(List<Path> paths, Path base) throws IOException {
         assertEquals(List.of(base.resolveSibling(base.getFileName() + ".png"),
-                base.resolveSibling(base.getFileName() + ".svg")), paths);
-        Path png = paths.get(0), svg = paths.get(1);
-        assertTrue(Files.size(png) > 0 && Files.size(svg) > 0);
+                base.resolveSibling(base.getFileName() + ".svg"),
+                base.resolveSibling(base.getFileName() + ".pdf")), paths);
+        Path png = paths.get(0), svg = paths.get(1), pdf = paths.get(2);
+        for (Path p : paths) assertTrue(Files.size(p) > 0, p + " is empty");
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img, "PNG decodes");
-        assertEquals(Figures.WIDTH * Figures.PNG_SCALE, img.getWidth());
-        assertEquals(height * Figures.PNG_SCALE, img.getHeight());
+        assertEquals(990, img.getWidth(), "3.3 in at 300 dpi");
+        assertEquals(300.0, pngDpi(png), 0.01, "pHYs");
         String text = Files.readString(svg, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("<?xml") && text.contains("<svg"), "SVG document");
-        assertTrue(text.contains("viewBox=\"0 0 " + Figures.WIDTH + " " + height + "\""), "SVG size");
+        assertTrue(text.contains("viewBox=\"0 0 " + Figures.WIDTH + " "), "SVG width");
         assertTrue(text.trim().endsWith("</svg>"), "SVG complete");
+        byte[] bytes = Files.readAllBytes(pdf);
+        String head = new String(bytes, 0, Math.min(bytes.length, 2000), StandardCharsets.ISO_8859_1);
+        assertTrue(head.startsWith("%PDF"), "PDF header");
+        java.util.regex.Matcher box = java.util.regex.Pattern.compile("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)]")
+                .matcher(head);
+        assertTrue(box.find(), "PDF page size");
+        assertEquals(3.3 * 72, Double.parseDouble(box.group(1)), 0.01, "PDF page is 3.3 in wide");
+        assertEquals(img.getHeight() / 300.0 * 72, Double.parseDouble(box.group(2)), 0.5,
+                "PDF and PNG have the same aspect");
+        assertTrue(new String(bytes, bytes.length - 8, 8, StandardCharsets.ISO_8859_1).contains("%%EOF"),
+                "PDF complete");
+    }
+
+    /** Horizontal resolution from the PNG's pHYs chunk, in dots per inch. */
+    static double pngDpi(Path png) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            try {
+                reader.setInput(in);
+                IIOMetadata meta = reader.getImageMetadata(0);
+                Node root = meta.getAsTree("javax_imageio_png_1.0");
+                for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling())
+                    if (n.getNodeName().equals("pHYs")) {
+                        Element e = (Element) n;
+                        assertEquals("meter", e.getAttribute("unitSpecifier"));
+                        assertEquals(e.getAttribute("pixelsPerUnitXAxis"), e.getAttribute("pixelsPerUnitYAxis"));
+                        return Double.parseDouble(e.getAttribute("pixelsPerUnitXAxis")) * 0.0254;
+                    }
+                throw new AssertionError("PNG has no pHYs chunk");
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     private void assertNoTemporaryFiles() throws IOException {
@@ -53,13 +93,13 @@ class FiguresTest {
     }
 
     @Test
-    void trainingCurvesWritePngAndSvg() throws IOException {
+    void trainingCurvesWritePngSvgAndPdf() throws IOException {
         Path base = dir.resolve("training");
         assertFigure(Figures.trainingCurves("Training", SyntheticRuns.rec(1), SyntheticRuns.kl(1),
-                SyntheticRuns.beta(), base), base, Figures.TRAINING_HEIGHT);
+                SyntheticRuns.beta(), base), base);
         Path smoothed = dir.resolve("sub/training-smoothed");   // missing folders are created
         assertFigure(Figures.trainingCurves("Training, smoothed", SyntheticRuns.rec(1), SyntheticRuns.kl(1),
-                SyntheticRuns.beta(), 25, smoothed), smoothed, Figures.TRAINING_HEIGHT);
+                SyntheticRuns.beta(), 25, smoothed), smoothed);
         assertNoTemporaryFiles();
     }
 
@@ -71,7 +111,7 @@ class FiguresTest {
         rec = Stream.concat(Stream.of(new Series(rec.get(0).label(), rec.get(0).x(), y)), rec.stream().skip(1)).toList();
         Path base = dir.resolve("schemes");
         assertFigure(Figures.trainingCurves("Schemes", rec, SyntheticRuns.schemeCurves(4, 12, 2, 1.5),
-                SyntheticRuns.schemeBeta(), 15, base), base, Figures.TRAINING_HEIGHT);
+                SyntheticRuns.schemeBeta(), 15, base), base);
     }
 
     @Test
@@ -87,13 +127,13 @@ class FiguresTest {
     }
 
     @Test
-    void rateDistortionWritesPngAndSvg() throws IOException {
+    void rateDistortionWritesPngSvgAndPdf() throws IOException {
         Path base = dir.resolve("rate-distortion");
         assertFigure(Figures.rateDistortion("Rate–distortion", SyntheticRuns.rdPoints(1), List.of("β-VAE"), base),
-                base, Figures.HEIGHT);
+                base);
         Path single = dir.resolve("single-run");
         assertFigure(Figures.rateDistortion("One run", List.of(new RdPoint("β=1", "β-VAE", 25, 90)),
-                List.of("β-VAE"), single), single, Figures.HEIGHT);
+                List.of("β-VAE"), single), single);
     }
 
     /**
@@ -118,15 +158,38 @@ class FiguresTest {
     }
 
     @Test
-    void perDimensionKlWritesPngAndSvg() throws IOException {
+    void perDimensionKlWritesPngSvgAndPdf() throws IOException {
         Path base = dir.resolve("kl-per-dim");
-        assertFigure(Figures.perDimensionKl("KL per dimension", SyntheticRuns.sortedKl(1), base), base,
-                Figures.HEIGHT);
+        assertFigure(Figures.perDimensionKl("KL per dimension", SyntheticRuns.sortedKl(1), base), base);
         List<Series> longLabels = SyntheticRuns.sortedKl(1).stream()
                 .map(s -> new Series(s.label() + " with a label far too long for a legend column", s.x(), s.y()))
                 .toList();
         Path below = dir.resolve("legend-below");
-        assertFigure(Figures.perDimensionKl("Legend below", longLabels, below), below, Figures.HEIGHT);
+        assertFigure(Figures.perDimensionKl("Legend below", longLabels, below), below);
+    }
+
+    /** Placed 3.3 in (8.4 cm) wide, every font is at least 7 pt and every line at least 0.5 pt. */
+    @Test
+    void textAndLinesAreLegibleAtSingleColumnWidth() {
+        double ptPerUnit = 3.3 * 72 / Figures.WIDTH;
+        float smallest = Float.POSITIVE_INFINITY;
+        for (java.awt.Font f : Figures.FONTS) smallest = Math.min(smallest, f.getSize2D());
+        assertEquals(Figures.MIN_FONT_SIZE, smallest, 0);
+        assertTrue(smallest * ptPerUnit >= 7, "smallest font " + smallest * ptPerUnit + " pt");
+        assertTrue(Figures.MIN_LINE_WIDTH * ptPerUnit >= 0.5, "thinnest line " + Figures.MIN_LINE_WIDTH * ptPerUnit + " pt");
+        assertEquals(ptPerUnit, Figures.POINTS_PER_UNIT, 1e-12);
+        assertEquals(990, Figures.PNG_WIDTH_PX);
+    }
+
+    /** A weighting shoot-out's 18 configurations: the legend goes below in several columns. */
+    @Test
+    void rateDistortionWithEighteenLabels() throws IOException {
+        Path base = dir.resolve("rd-18");
+        List<Path> paths = Figures.rateDistortion("Weighting shoot-out: rate–distortion plane (test set, 3 seeds)",
+                SyntheticRuns.shootoutPoints(3), List.of("β-VAE"), base);
+        assertFigure(paths, base);
+        String svg = Files.readString(paths.get(1), StandardCharsets.UTF_8);
+        for (String label : SyntheticRuns.SHOOTOUT) assertTrue(svg.contains(">" + label + "<"), label + " in the legend");
     }
 
     @Test

@@ -1,19 +1,15 @@
 package org.vaelab.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +36,11 @@ class KlHeatmapTest {
     }
 
     @Test
-    void writesPngAndSvgWithAViridisScale() throws IOException {
+    void writesPngSvgAndPdfWithAViridisScale() throws IOException {
         Path base = dir.resolve("kl-heatmap");
         List<Path> paths = Figures.klHeatmap("KL per dimension during training (β = 1, seed 1)", synthetic(), base);
-        assertEquals(List.of(dir.resolve("kl-heatmap.png"), dir.resolve("kl-heatmap.svg")), paths);
-        BufferedImage img = ImageIO.read(paths.get(0).toFile());
-        assertNotNull(img);
-        assertEquals(Figures.WIDTH * Figures.PNG_SCALE, img.getWidth());
-        assertEquals(Figures.HEIGHT * Figures.PNG_SCALE, img.getHeight());
+        FiguresTest.assertFigure(paths, base);
         String svg = Files.readString(paths.get(1), StandardCharsets.UTF_8);
-        assertTrue(svg.contains("viewBox=\"0 0 " + Figures.WIDTH + " " + Figures.HEIGHT + "\""), "SVG size");
         assertTrue(svg.length() < 400_000, "cells merged into runs keep the SVG small: " + svg.length() + " chars");
         assertTrue(svg.contains("z0") && svg.contains("z15") && svg.contains("KL (nats)"), "labels are text");
     }
@@ -71,7 +62,7 @@ class KlHeatmapTest {
     @Test
     void handlesOneSnapshotAndRejectsNone() throws IOException {
         Figures.klHeatmap("one", new KlTrace(new long[]{7}, new double[][]{{0, 1, 2}}), dir.resolve("one"));
-        assertTrue(Files.exists(dir.resolve("one.png")));
+        assertTrue(Files.exists(dir.resolve("one.png")) && Files.exists(dir.resolve("one.pdf")));
         assertThrows(IllegalArgumentException.class, () -> Figures.klHeatmap("none", KlTrace.empty(), dir.resolve("none")));
     }
 }

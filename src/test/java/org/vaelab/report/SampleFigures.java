@@ -32,6 +32,10 @@ public final class SampleFigures {
                 .toList();
         print(Figures.perDimensionKl("Legend below the plot when labels are long", longLabels,
                 dir.resolve("kl-per-dim-long-labels")));
+        print(Figures.rateDistortion("Weighting shoot-out: rate–distortion plane, test set (3 seeds)",
+                SyntheticRuns.shootoutPoints(seed), List.of("β-VAE"), dir.resolve("rate-distortion-18")));
+        print(Figures.klHeatmap("KL per dimension during training (β = 1, seed 1)", KlHeatmapTest.synthetic(),
+                dir.resolve("kl-heatmap")));
     }
 
     private static void print(List<Path> paths) {

@@ -122,6 +122,28 @@ final class SyntheticRuns {
         return out;
     }
 
+    /** The eighteen configurations of a weighting shoot-out: a β sweep and one of each other scheme. */
+    static final List<String> SHOOTOUT = List.of("β=0.1", "β=0.25", "β=0.5", "β=1", "β=2", "β=4", "β=8",
+            "mean w=0.1 (β_eff=2.45)", "warm-up 10 ep", "sigmoid", "cyclical M=4 R=0.5", "capacity C=25",
+            "free bits λ=0.25", "free bits λ=1", "GECO κ=0.32", "ControlVAE KL=25", "σ-VAE learned",
+            "σ-VAE optimal");
+    private static final String[] SHOOTOUT_GROUPS = {"β-VAE", "β-VAE", "β-VAE", "β-VAE", "β-VAE", "β-VAE", "β-VAE",
+            "normalised", "schedule", "schedule", "schedule", "constraint", "constraint", "constraint", "controller",
+            "controller", "σ-VAE", "σ-VAE"};
+    private static final double[] SHOOTOUT_RATE = {55, 44, 35, 26, 18, 10, 5, 15, 27, 26, 28, 25, 27, 30, 24, 25, 31, 33};
+
+    /** Three seeds of each shoot-out configuration on a plausible R–D trade-off: D ≈ 60 + 900 / (R + 10). */
+    static List<RdPoint> shootoutPoints(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed + 4);
+        List<RdPoint> out = new ArrayList<>();
+        for (int c = 0; c < SHOOTOUT.size(); c++) {
+            double r = SHOOTOUT_RATE[c], d = 60 + 900 / (r + 10) + (c >= 7 ? 2.5 * (c % 3) : 0);
+            for (int s = 0; s < 3; s++)
+                out.add(new RdPoint(SHOOTOUT.get(c), SHOOTOUT_GROUPS[c], r + 0.8 * gaussian(rng), d + 0.9 * gaussian(rng)));
+        }
+        return out;
+    }
+
     private static double[] steps() {
         double[] x = new double[STEPS];
         for (int t = 0; t < STEPS; t++) x[t] = t;
