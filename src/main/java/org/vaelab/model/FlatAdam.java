@@ -15,16 +15,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why a Java loop and not ND4J: on this machine ND4J's element-wise {@code sqrt} takes 4.7 ms per million
  * floats and its fused {@code AdamUpdater} 7.5–9 ms for the 1.09 M parameters of the reference model, while
- * a loop over heap arrays, which the JIT vectorises, takes 0.8 ms plus 1.1 ms to copy the gradient in and
- * the parameters in and out. The moments live on the heap; the parameters are re-read from native memory on
- * every step, so writes through {@link NativeMlpEngine#parameters()} between steps are respected.
+ * a loop over heap arrays, which the JIT vectorises, takes about 0.8 ms. The moments live on the heap; the
+ * parameters and the gradient stay in native memory and are streamed through in blocks of {@value #BLOCK}
+ * elements: one bulk read of a gradient block and a parameter block, the update, one bulk write of the parameter
+ * block, with the four blocks touched (32 KB in single precision) inside the 48 KB L1 data cache. Copying the
+ * whole vectors in and out instead cost 1.1 ms on top of the loop; the blocked step takes 1.25–1.35 ms CPU time
+ * in all, against 1.9–2.1 ms (reference model, same process, interleaved). Parameters are re-read from native
+ * memory on every step, so writes through {@link NativeMlpEngine#parameters()} between steps are respected.
+ *
+ * <p>One thread: splitting the blocks between the caller and a second thread made the training step slower
+ * (median 9.6 against 8.35 ms on 2 cores), because OpenBLAS's worker thread keeps spinning on the other core for a
+ * while after each matrix product.
  */
 final class FlatAdam {
 
+    /** Elements per block. */
+    static final int BLOCK = 2048;
+
     private final double learningRate, beta1, beta2, epsilon;
     private final INDArray params, grad;
-    private final float[] pf, gf, mf, vf;
-    private final double[] pd, gd, md, vd;
+    private final int n;
+    /** The moments, one array per block: indexing them like the block buffers lets the JIT vectorise the update. */
+    private final float[][] mf, vf;
+    private final double[][] md, vd;
+    private final float[] pfBlock, gfBlock;
+    private final double[] pdBlock, gdBlock;
     private long t;
 
     /**
@@ -42,16 +57,17 @@ final class FlatAdam {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        int n = Math.toIntExact(params.length());
+        n = Math.toIntExact(params.length());
         boolean single = params.dataType() == DataType.FLOAT;
-        pf = single ? new float[n] : null;
-        gf = single ? new float[n] : null;
-        mf = single ? new float[n] : null;
-        vf = single ? new float[n] : null;
-        pd = single ? null : new double[n];
-        gd = single ? null : new double[n];
-        md = single ? null : new double[n];
-        vd = single ? null : new double[n];
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        mf = single ? new float[blocks][BLOCK] : null;
+        vf = single ? new float[blocks][BLOCK] : null;
+        pfBlock = single ? new float[BLOCK] : null;
+        gfBlock = single ? new float[BLOCK] : null;
+        md = single ? null : new double[blocks][BLOCK];
+        vd = single ? null : new double[blocks][BLOCK];
+        pdBlock = single ? null : new double[BLOCK];
+        gdBlock = single ? null : new double[BLOCK];
     }
 
     /** Updates taken so far. */
@@ -64,26 +80,35 @@ final class FlatAdam {
         t++;
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         double alpha = learningRate * Math.sqrt(bc2) / bc1, eps = epsilon * Math.sqrt(bc2);
-        if (pf != null) {
+        if (mf != null) {
             FloatBuffer p = params.data().asNioFloat(), g = grad.data().asNioFloat();
-            g.get(gf);
-            p.get(pf);
-            update(pf, gf, mf, vf, (float) beta1, (float) beta2, (float) alpha, (float) eps);
-            p.rewind();
-            p.put(pf);
+            for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
+                int len = Math.min(BLOCK, n - from);
+                g.get(from, gfBlock, 0, len);
+                p.get(from, pfBlock, 0, len);
+                update(pfBlock, gfBlock, mf[b], vf[b], len, (float) beta1, (float) beta2, (float) alpha, (float) eps);
+                p.put(from, pfBlock, 0, len);
+            }
         } else {
             DoubleBuffer p = params.data().asNioDouble(), g = grad.data().asNioDouble();
-            g.get(gd);
-            p.get(pd);
-            update(pd, gd, md, vd, beta1, beta2, alpha, eps);
-            p.rewind();
-            p.put(pd);
+            for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
+                int len = Math.min(BLOCK, n - from);
+                g.get(from, gdBlock, 0, len);
+                p.get(from, pdBlock, 0, len);
+                update(pdBlock, gdBlock, md[b], vd[b], len, beta1, beta2, alpha, eps);
+                p.put(from, pdBlock, 0, len);
+            }
         }
     }
 
-    private static void update(float[] p, float[] g, float[] m, float[] v, float b1, float b2, float alpha, float eps) {
+    /**
+     * Updates p[0, len) and its moments m, v[0, len) from g[0, len). Every array is indexed alike: with an offset
+     * into whole-vector moment arrays instead, C2 (JDK 17) does not vectorise the loop and it runs 5x slower.
+     */
+    private static void update(float[] p, float[] g, float[] m, float[] v, int len,
+                               float b1, float b2, float alpha, float eps) {
         float c1 = 1 - b1, c2 = 1 - b2;
-        for (int i = 0; i < p.length; i++) {
+        for (int i = 0; i < len; i++) {
             float gi = g[i];
             float mi = b1 * m[i] + c1 * gi;
             float vi = b2 * v[i] + c2 * gi * gi;
@@ -93,9 +118,10 @@ final class FlatAdam {
         }
     }
 
-    private static void update(double[] p, double[] g, double[] m, double[] v, double b1, double b2, double alpha, double eps) {
+    private static void update(double[] p, double[] g, double[] m, double[] v, int len,
+                               double b1, double b2, double alpha, double eps) {
         double c1 = 1 - b1, c2 = 1 - b2;
-        for (int i = 0; i < p.length; i++) {
+        for (int i = 0; i < len; i++) {
             double gi = g[i];
             double mi = b1 * m[i] + c1 * gi;
             double vi = b2 * v[i] + c2 * gi * gi;

@@ -1,6 +1,6 @@
 package org.vaelab.train;
 
-import java.util.Arrays;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -106,6 +106,10 @@ public final class Trainer {
         for (int i = 0; i < n; i++) perm[i] = i;
         float[] xBuf = new float[batch * dim];
         float[] eBuf = new float[batch * latent];
+        // One native x and ε per batch size, refilled every step: ND4J frees native memory only when the garbage
+        // collector reclaims the Java object, so a fresh array per step let resident memory climb towards -Xmx.
+        BatchArrays full = new BatchArrays(batch, dim, latent);
+        BatchArrays last = n % batch == 0 ? full : new BatchArrays(n % batch, dim, latent);
         long t0 = System.nanoTime();
         long step = 0;
         for (int epoch = 0; epoch < config.train().epochs(); epoch++) {
@@ -117,8 +121,8 @@ public final class Trainer {
                 bin.apply(xBuf, 0, b * dim, xBuf, binarize);
                 for (int i = 0; i < b * latent; i++) eBuf[i] = (float) noise.nextGaussian();
                 // The last batch of an epoch may be short; the engine accepts any batch size.
-                INDArray x = Nd4j.create(b == batch ? xBuf : Arrays.copyOf(xBuf, b * dim), new long[] {b, dim}, 'c');
-                INDArray eps = Nd4j.create(b == batch ? eBuf : Arrays.copyOf(eBuf, b * latent), new long[] {b, latent}, 'c');
+                BatchArrays arrays = b == batch ? full : last;
+                INDArray x = arrays.x(xBuf), eps = arrays.eps(eBuf);
                 Progress progress = new Progress(step, epoch, stepsPerEpoch, total, dim, latent);
                 StepResult res = engine.step(x, eps, weighting, progress);
                 if (!res.stats().isFinite() || !Double.isFinite(res.loss()))
@@ -134,6 +138,29 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Result(engine, log.build(), seconds);
+    }
+
+    /** Native x and ε arrays of one batch size, filled from the trainer's heap buffers. */
+    private static final class BatchArrays {
+        private final INDArray x, eps;
+        private final FloatBuffer xNio, epsNio;
+
+        BatchArrays(int rows, int dim, int latent) {
+            x = Nd4j.create(DataType.FLOAT, new long[] {rows, dim}, 'c');
+            eps = Nd4j.create(DataType.FLOAT, new long[] {rows, latent}, 'c');
+            xNio = x.data().asNioFloat();
+            epsNio = eps.data().asNioFloat();
+        }
+
+        INDArray x(float[] src) {
+            xNio.put(0, src, 0, (int) x.length());
+            return x;
+        }
+
+        INDArray eps(float[] src) {
+            epsNio.put(0, src, 0, (int) eps.length());
+            return eps;
+        }
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {

@@ -142,6 +142,92 @@ class NativeMlpEngineTest {
         assertThrows(IllegalStateException.class, () -> bernoulli.setDecoderSigma(0.5));
     }
 
+    /**
+     * The decoder mean is sigmoid(l) in both precisions for logits where the branch-free selection of the host
+     * passes could go wrong: ±0, subnormal, tiny, moderate and saturating magnitudes of either sign.
+     */
+    @Test
+    void decoderMeanIsSigmoidAtEdgeLogits() {
+        double[] logits = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-30, -1e-30, 1e-8, -1e-8, 3.5, -3.5, 200, -200};
+        float[] floatLogits = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1e-30f, 1e-8f, -1e-8f, 3.5f, -3.5f, 200, -200};
+        for (DataType type : List.of(DataType.DOUBLE, DataType.FLOAT)) {
+            NativeMlpEngine engine = new NativeMlpEngine(SMALL, 4, 1e-3, 2, type);
+            double[] l = new double[12];
+            for (int p = 0; p < 12; p++) l[p] = type == DataType.DOUBLE ? logits[p] : floatLogits[p];
+            setOutputLogits(engine, l);
+            double[] mean = engine.decode(EngineFixtures.normal(new Random(1), 1, 3, type)).toDoubleVector();
+            for (int p = 0; p < 12; p++) {
+                double exact = 1 / (1 + Math.exp(-l[p]));
+                double expected = type == DataType.DOUBLE ? exact : (float) exact; // sigmoid(−200) is 0 in float
+                double tol = type == DataType.DOUBLE ? 1e-15 * expected : 1e-7 * expected;
+                assertEquals(expected, mean[p], tol, type + " sigmoid(" + l[p] + ")");
+            }
+        }
+    }
+
+    /**
+     * The single-precision passes that train every model agree with the double-precision ones that the gradient
+     * check verifies: loss, every gradient entry, Rec per example, the posterior and the decoder mean, for both
+     * likelihoods and activations, with the squared-error term and unequal KL weights.
+     */
+    @Test
+    void floatAndDoubleEnginesAgree() {
+        for (Likelihood lik : Likelihood.values())
+            for (Activation act : Activation.values()) {
+                VaeArchitecture arch = lik == Likelihood.BERNOULLI
+                        ? VaeArchitecture.bernoulli(30, List.of(20, 10), 4, act)
+                        : VaeArchitecture.gaussian(30, List.of(20, 10), 4, act, 0.4);
+                NativeMlpEngine d = new NativeMlpEngine(arch, 16, 1e-3, 7, DataType.DOUBLE);
+                NativeMlpEngine f = new NativeMlpEngine(arch, 16, 1e-3, 7, DataType.FLOAT);
+                Random rng = new Random(8);
+                INDArray theta = d.parameters();
+                for (int i = 0; i < theta.length(); i++) {
+                    double v = d.describeParameter(i).contains(".b[") ? 0.3 * rng.nextGaussian() : theta.getDouble(i);
+                    theta.putScalar(i, (float) v); // representable in both precisions
+                }
+                f.parameters().assign(theta.castTo(DataType.FLOAT));
+                INDArray x = EngineFixtures.uniform(rng, 16, 30, DataType.FLOAT);
+                INDArray eps = EngineFixtures.normal(rng, 16, 4, DataType.FLOAT);
+                LossWeights w = new LossWeights(0.8, 0.6, new double[]{1.0, 0.5, 0.0, 2.0}, Map.of());
+                String what = lik + " " + act;
+
+                double ld = d.lossAndGradient(x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE), w);
+                double lf = f.lossAndGradient(x, eps, w);
+                assertEquals(ld, lf, 1e-5 * Math.abs(ld), what + " loss");
+                double[] gd = d.gradient().toDoubleVector(), gf = f.gradient().toDoubleVector();
+                double scale = 0;
+                for (double g : gd) scale = Math.max(scale, Math.abs(g));
+                for (int i = 0; i < gd.length; i++)
+                    assertEquals(gd[i], gf[i], 1e-5 * scale + 1e-4 * Math.abs(gd[i]), what + " " + d.describeParameter(i));
+
+                INDArray z = EngineFixtures.normal(rng, 16, 4, DataType.FLOAT);
+                assertArrayEquals(d.reconstructionNll(x.castTo(DataType.DOUBLE), z.castTo(DataType.DOUBLE)),
+                        f.reconstructionNll(x, z), 1e-3, what + " Rec");
+                assertArrayEquals(d.decode(z.castTo(DataType.DOUBLE)).ravel().toDoubleVector(), f.decode(z).ravel().toDoubleVector(), 1e-6,
+                        what + " decoder mean");
+                Posterior pd = d.encode(x.castTo(DataType.DOUBLE)), pf = f.encode(x);
+                for (int i = 0; i < 16; i++)
+                    for (int j = 0; j < 4; j++) {
+                        assertEquals(pd.mu(i, j), pf.mu(i, j), 1e-6, what + " mu");
+                        assertEquals(pd.logvar(i, j), pf.logvar(i, j), 1e-6, what + " logvar");
+                    }
+            }
+    }
+
+    /** The single-precision log1p of the host passes, on its whole domain [0, 1]. */
+    @Test
+    void singlePrecisionLog1pIsWithinFloatRounding() {
+        double worst = 0;
+        for (int i = 0; i <= 1_000_000; i++) {
+            float e = i == 0 ? 0f : (float) Math.exp(-i * 2e-5); // e = exp(−|l|) for |l| up to 20
+            double exact = Math.log1p(e);
+            float got = HostPasses.Single.log1p(e);
+            if (exact > 0) worst = Math.max(worst, Math.abs(got - exact) / exact);
+            else assertEquals(0f, got);
+        }
+        assertTrue(worst < 2.5e-7, "worst relative error " + worst); // 2 ulp of float
+    }
+
     /** Uses the documented layout: the decoder's output layer is last, its weights then its bias. */
     private static void setOutputLogits(NativeMlpEngine engine, double[] logits) {
         INDArray theta = engine.parameters();
