@@ -160,9 +160,10 @@ public final class MarkdownReport {
         var p = runs.get(0).provenance();
         StringBuilder sb = new StringBuilder("## Provenance\n\n");
         sb.append("- code: git commit `").append(p.gitCommit()).append('`').append(p.gitDirty() ? " (with uncommitted changes)" : "").append('\n');
-        p.versions().forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
-        p.hardware().forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
-        p.dataSha256().forEach((k, v) -> sb.append("- data ").append(k).append(" SHA-256: `").append(v).append("`\n"));
+        // Sorted, so that a report re-rendered from stored runs reads exactly like the one written after training.
+        new TreeMap<>(p.versions()).forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        new TreeMap<>(p.hardware()).forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        new TreeMap<>(p.dataSha256()).forEach((k, v) -> sb.append("- data ").append(k).append(" SHA-256: `").append(v).append("`\n"));
         sb.append("\n| run | config SHA-256 | train (s) | eval (s) | finished |\n|---|---|---:|---:|---|\n");
         for (RunRecord r : runs) {
             var q = r.provenance();
