@@ -159,7 +159,7 @@ class NativeMlpEngineTest {
             for (int p = 0; p < 12; p++) {
                 double exact = 1 / (1 + Math.exp(-l[p]));
                 double expected = type == DataType.DOUBLE ? exact : (float) exact; // sigmoid(−200) is 0 in float
-                double tol = type == DataType.DOUBLE ? 1e-15 * expected : 1e-7 * expected;
+                double tol = type == DataType.DOUBLE ? 1e-15 * expected : 2.4e-7 * expected; // 4 ulp of float
                 assertEquals(expected, mean[p], tol, type + " sigmoid(" + l[p] + ")");
             }
         }
@@ -212,6 +212,26 @@ class NativeMlpEngineTest {
                         assertEquals(pd.logvar(i, j), pf.logvar(i, j), 1e-6, what + " logvar");
                     }
             }
+    }
+
+    /**
+     * The single-precision exp(−|l|) of the host passes: within 2 ulp, and off by less than the smallest normal float
+     * (1.2e-38, where it flushes to 0) below that.
+     */
+    @Test
+    void singlePrecisionExpIsWithinFloatRounding() {
+        int n = 2_000_001;
+        float[] l = new float[n], e = new float[n], t = new float[n];
+        for (int i = 0; i < n; i++) l[i] = (i - n / 2) * 1e-4f; // −100 … 100
+        l[0] = Float.NEGATIVE_INFINITY;
+        HostPasses.Single.expNegAbs(l, e, t, new int[n]);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double exact = Math.exp(-Math.abs((double) l[i]));
+            if (exact >= Float.MIN_NORMAL * 1.01) worst = Math.max(worst, Math.abs(e[i] - exact) / exact);
+            else assertTrue(e[i] >= 0 && Math.abs(e[i] - exact) <= 1.02 * Float.MIN_NORMAL, "exp(" + (-Math.abs(l[i])) + ") = " + e[i]);
+        }
+        assertTrue(worst < 1.2e-7, "worst relative error " + worst); // 2 ulp of float
     }
 
     /** The single-precision log1p of the host passes, on its whole domain [0, 1]. */
