@@ -35,7 +35,7 @@ import org.vaelab.weighting.Weighting;
  *
  * <p>Setup: the 10,000 MNIST digits shipped with vaelab (data/mnist-digits: first 80% of each class to train,
  * the rest to test), dynamically binarised; an MLP VAE 784-256-16 with a Bernoulli decoder; Adam 1e-3, batch 100,
- * 20 epochs. It takes about two and a half minutes on two cores.
+ * 20 epochs. It takes about two minutes on two cores.
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=quickstart}; the report is {@code reports/quickstart/report.md}.
  */
@@ -58,7 +58,7 @@ public final class Quickstart implements Experiment {
 
     @Override
     public String summary() {
-        return "β sweep {0.1…4} vs the mean-reduction recipe on MNIST digits (~2.5 min)";
+        return "β sweep {0.1…4} vs the mean-reduction recipe on MNIST digits (~2 min)";
     }
 
     @Override
