@@ -147,7 +147,9 @@ public final class MarkdownReport {
                 .append(", ").append(t.epochs()).append(" epochs |\n");
         sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(seeds == 1 ? " seed = " : " seeds = ").append(runs.size()).append(" runs; ")
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
-        sb.append("| evaluation | test set; Rec with one posterior sample per image, KL analytic |\n");
+        sb.append("| evaluation | test set").append(c.data().binarization() == org.vaelab.data.Binarization.NONE ? ""
+                : " (binarised once with a fixed seed, the same targets for every run)")
+                .append("; Rec with one posterior sample per image, KL analytic |\n");
         return sb.toString();
     }
 
