@@ -25,6 +25,7 @@ import org.vaelab.data.Split;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.Overrides;
+import org.vaelab.metrics.IwNll;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.model.VaeArchitecture;
@@ -48,7 +49,8 @@ import org.vaelab.weighting.ConstantBeta;
  * buffer allocation); the figure reported is the median of the later epochs. Both models are then scored on the
  * 10,000 test images: the two test ELBOs should agree to within the run-to-run spread of different initialisations.
  *
- * <p>Printed lines: {@code train: X s/epoch, Y images/s} (vaelab), {@code dl4j: …}, the ELBOs, the peak resident
+ * <p>Printed lines: {@code train: X s/epoch, Y images/s} (vaelab), {@code iw-nll: Z s (K=1000, 1000 images)} (the
+ * importance-weighted NLL of the trained model on the first 1,000 test images), {@code dl4j: …}, the ELBOs, the peak resident
  * memory and the thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too.
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=bench} (about four minutes; {@code -Depochs=N} changes the epochs of each,
@@ -61,6 +63,8 @@ public final class Bench implements Experiment {
     static final int BATCH = 128;
     static final double LR = 1e-3;
     static final int DEFAULT_EPOCHS = 3;
+    /** The importance-weighted NLL timing of ND4J-NOTES.md: K = 1000 samples for each of 1,000 test images. */
+    static final int IW_K = 1000, IW_IMAGES = 1000;
 
     @Override
     public String name() {
@@ -105,14 +109,24 @@ public final class Bench implements Experiment {
         });
         double ours = medianEpochSeconds(epochEnds);
         double elboOurs;
-        try (var engine = r.engine()) {
-            elboOurs = TestSetEvaluator.evaluate(engine, test, Binarization.NONE, Seeds.of(1).eval()).metrics().get(MetricId.ELBO);
-        }
-        long rssOurs = SystemInfo.peakRssMiB();
         String trainLine = String.format(Locale.ROOT, "train: %.2f s/epoch, %.0f images/s (vaelab NativeMlpEngine, median of %d epochs after 1 warm-up)",
                 ours, train.n() / ours, epochs - 1);
         out.println(trainLine);
         lines.add(trainLine);
+        String iwLine;
+        try (var engine = r.engine()) {
+            elboOurs = TestSetEvaluator.evaluate(engine, test, Binarization.NONE, Seeds.of(1).eval()).metrics().get(MetricId.ELBO);
+            // 3. Importance-weighted NLL on the trained model: K samples for each of the first IW_IMAGES test images.
+            ImageDataset iwImages = DataSources.subset(test, IW_IMAGES);
+            long t0 = System.nanoTime();
+            IwNll.Result iw = IwNll.of(engine, iwImages, IW_K, Seeds.of(1).eval());
+            double s = (System.nanoTime() - t0) / 1e9;
+            iwLine = String.format(Locale.ROOT, "iw-nll: %.2f s (K=%d, %d images): %.0f decoder samples/s, NLL %.2f nats (ELBO %.2f)",
+                    s, IW_K, iwImages.n(), (double) IW_K * iwImages.n() / s, iw.nll(), iw.elbo());
+        }
+        out.println(iwLine);
+        lines.add(iwLine);
+        long rssOurs = SystemInfo.peakRssMiB();
 
         // 2. DL4J's built-in VAE layer on the same data, batch order fixed per epoch.
         Dl4jResult dl4j = trainDl4j(train, test, epochs);

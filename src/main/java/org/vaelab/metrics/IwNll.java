@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.ImageDataset;
+import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeEngine;
 
@@ -197,11 +197,11 @@ public final class IwNll {
         if (x.isDouble()) {
             double[] out = new double[count * dim];
             System.arraycopy(x.d(), i0 * dim, out, 0, count * dim);
-            return Nd4j.create(out, new long[]{count, dim}, 'c');
+            return NativeArrays.rows(out, count, dim);
         }
         float[] out = new float[count * dim];
         System.arraycopy(x.f(), i0 * dim, out, 0, count * dim);
-        return Nd4j.create(out, new long[]{count, dim}, 'c');
+        return NativeArrays.rows(out, count, dim);
     }
 
     /** Each of images i0 … i0+count−1 repeated {@code times} times, image-major: (count·times) × D. */
@@ -213,19 +213,19 @@ public final class IwNll {
             for (int i = 0; i < count; i++)
                 for (int s = 0; s < times; s++)
                     System.arraycopy(x.d(), (i0 + i) * dim, out, (i * times + s) * dim, dim);
-            return Nd4j.create(out, new long[]{rows, dim}, 'c');
+            return NativeArrays.rows(out, Math.toIntExact(rows), dim);
         }
         float[] out = new float[Math.toIntExact(rows * dim)];
         for (int i = 0; i < count; i++)
             for (int s = 0; s < times; s++)
                 System.arraycopy(x.f(), (i0 + i) * dim, out, (i * times + s) * dim, dim);
-        return Nd4j.create(out, new long[]{rows, dim}, 'c');
+        return NativeArrays.rows(out, Math.toIntExact(rows), dim);
     }
 
     private static INDArray latents(double[] z, int rows, int d, boolean asDouble) {
-        if (asDouble) return Nd4j.create(z, new long[]{rows, d}, 'c');
+        if (asDouble) return NativeArrays.rows(z, rows, d);
         float[] f = new float[z.length];
         for (int i = 0; i < z.length; i++) f[i] = (float) z[i];
-        return Nd4j.create(f, new long[]{rows, d}, 'c');
+        return NativeArrays.rows(f, rows, d);
     }
 }

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
+import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Likelihood;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeEngine;
@@ -74,17 +75,17 @@ public final class TestSetEvaluator {
             int b = Math.min(CHUNK, n - start);
             float[] xs = new float[b * dim];
             System.arraycopy(targets.pixels(), start * dim, xs, 0, b * dim);
-            INDArray x = Nd4j.create(xs, new long[] {b, dim}, 'c');
+            INDArray x = NativeArrays.rows(xs, b, dim);
             Posterior q = engine.encode(x);
             System.arraycopy(q.mu(), 0, mu, start * d, b * d);
             System.arraycopy(q.logvar(), 0, logvar, start * d, b * d);
             float[] z = new float[b * d];
             for (int i = 0; i < b * d; i++)
                 z[i] = (float) (q.mu()[i] + Math.exp(0.5 * q.logvar()[i]) * rng.nextGaussian());
-            for (double r : engine.reconstructionNll(x, Nd4j.create(z, new long[] {b, d}, 'c'))) recSum += r;
+            for (double r : engine.reconstructionNll(x, NativeArrays.rows(z, b, d))) recSum += r;
             float[] zMean = new float[b * d];
             for (int i = 0; i < b * d; i++) zMean[i] = (float) q.mu()[i];
-            INDArray muRows = Nd4j.create(zMean, new long[] {b, d}, 'c');
+            INDArray muRows = NativeArrays.rows(zMean, b, d);
             float[] xHat = engine.decode(muRows).castTo(DataType.FLOAT).dup('c').data().asFloat();
             sqErr += Reconstruction.mse(xs, xHat) * xs.length;
             // For a Bernoulli decoder −log p(x | z = μ) is the BCE, computed by the engine from the logits.

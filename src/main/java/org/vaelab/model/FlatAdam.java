@@ -31,6 +31,19 @@ final class FlatAdam {
 
     /** Elements per block. */
     static final int BLOCK = 2048;
+    /**
+     * Moments at or below this magnitude are set to 0 every {@value #FLUSH_EVERY} steps. Why: the first moment of a
+     * weight whose gradient is exactly 0 (behind a dead ReLU unit, say) decays by β1 = 0.9 per step into subnormal
+     * floats, and arithmetic on subnormals is ~100× slower on x86: on Fashion-MNIST the Adam step grew from 1.5 to
+     * 3.4 ms by epoch 4. 2^-100 is far below anything that moves a parameter (the step is then ≤ α·2^-100/ε).
+     */
+    static final double TINY = 0x1p-100;
+    /**
+     * Steps between flushes. From 2^-100 a moment needs 0.9^k &lt; 2^-126/2^-100, k ≥ 171 steps to become subnormal,
+     * so a flush every 64 steps keeps every moment normal; a separate pass keeps the update loop free of branches
+     * (vectorised) and costs about 1 ms every 64 steps.
+     */
+    static final int FLUSH_EVERY = 64;
 
     private final double learningRate, beta1, beta2, epsilon;
     private final INDArray params, grad;
@@ -70,6 +83,13 @@ final class FlatAdam {
         gdBlock = single ? null : new double[BLOCK];
     }
 
+    /** The first (k = 1) or second (k = 2) moment of parameter i, for tests. */
+    double moment(int k, int i) {
+        int b = i / BLOCK, j = i % BLOCK;
+        if (mf != null) return (k == 1 ? mf : vf)[b][j];
+        return (k == 1 ? md : vd)[b][j];
+    }
+
     /** Updates taken so far. */
     long steps() {
         return t;
@@ -89,6 +109,10 @@ final class FlatAdam {
                 update(pfBlock, gfBlock, mf[b], vf[b], len, (float) beta1, (float) beta2, (float) alpha, (float) eps);
                 p.put(from, pfBlock, 0, len);
             }
+            if (t % FLUSH_EVERY == 0) {
+                for (float[] a : mf) flush(a);
+                for (float[] a : vf) flush(a);
+            }
         } else {
             DoubleBuffer p = params.data().asNioDouble(), g = grad.data().asNioDouble();
             for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
@@ -98,7 +122,20 @@ final class FlatAdam {
                 update(pdBlock, gdBlock, md[b], vd[b], len, beta1, beta2, alpha, eps);
                 p.put(from, pdBlock, 0, len);
             }
+            if (t % FLUSH_EVERY == 0) {
+                for (double[] a : md) flush(a);
+                for (double[] a : vd) flush(a);
+            }
         }
+    }
+
+    /** Sets entries with |a[i]| ≤ {@link #TINY} to 0. */
+    static void flush(float[] a) {
+        for (int i = 0; i < a.length; i++) if (Math.abs(a[i]) <= (float) TINY) a[i] = 0;
+    }
+
+    static void flush(double[] a) {
+        for (int i = 0; i < a.length; i++) if (Math.abs(a[i]) <= TINY) a[i] = 0;
     }
 
     /**

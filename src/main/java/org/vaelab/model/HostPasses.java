@@ -98,6 +98,15 @@ abstract class HostPasses {
      */
     abstract void output(Buffer out, long biasOffset);
 
+    /**
+     * The first half of {@link #output}: logits and {@code e} only, no decoder mean. Enough for
+     * {@link #bernoulliNll}, which is all that evaluation of many samples (the importance-weighted NLL) needs.
+     */
+    abstract void logits(Buffer out, long biasOffset);
+
+    /** Bernoulli only, after {@link #logits}: per-row sums of {@code relu(l) − x·l + log1p(e)} into {@code recPerRow}. */
+    abstract void bernoulliNll(double[] recPerRow);
+
     /** Writes the decoder mean m (n × D) to {@code dst}. */
     abstract void writeMean(Buffer dst);
 
@@ -237,11 +246,25 @@ abstract class HostPasses {
         }
 
         @Override
-        void output(Buffer out, long biasOffset) {
+        void logits(Buffer out, long biasOffset) {
             ((FloatBuffer) out).get(0, l, 0, l.length);
             readBias(biasOffset, inputDim);
             addRowVector(l, inputDim);
             expNegAbs(l, e, tmp, scaleBits);
+        }
+
+        @Override
+        void bernoulliNll(double[] recPerRow) {
+            for (int k = 0; k < l.length; k++) {
+                float lk = l[k];
+                tmp[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
+            }
+            for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
+        }
+
+        @Override
+        void output(Buffer out, long biasOffset) {
+            logits(out, biasOffset);
             // sigmoid(l) = 1/(1 + e) for l ≥ 0, e/(1 + e) for l < 0: the numerator is max(e, [l > 0]).
             for (int k = 0; k < m.length; k++) {
                 float ek = e[k];
@@ -264,13 +287,7 @@ abstract class HostPasses {
                 sse += rowSse;
                 if (!bernoulli) recPerRow[i] = rowSse / (2 * sigma * sigma);
             }
-            if (bernoulli) {
-                for (int k = 0; k < l.length; k++) {
-                    float lk = l[k];
-                    tmp[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
-                }
-                for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
-            }
+            if (bernoulli) bernoulliNll(recPerRow);
             return sse;
         }
 
@@ -514,11 +531,25 @@ abstract class HostPasses {
         }
 
         @Override
-        void output(Buffer out, long biasOffset) {
+        void logits(Buffer out, long biasOffset) {
             ((DoubleBuffer) out).get(0, l, 0, l.length);
             readBias(biasOffset, inputDim);
             addRowVector(l, inputDim);
             for (int k = 0; k < l.length; k++) e[k] = Math.exp(-Math.abs(l[k]));
+        }
+
+        @Override
+        void bernoulliNll(double[] recPerRow) {
+            for (int k = 0; k < l.length; k++) {
+                double lk = l[k];
+                tmp[k] = Math.max(lk, 0.0) - x[k] * lk + Math.log1p(e[k]);
+            }
+            for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
+        }
+
+        @Override
+        void output(Buffer out, long biasOffset) {
+            logits(out, biasOffset);
             for (int k = 0; k < m.length; k++) {
                 double ek = e[k];
                 m[k] = Math.max(ek, Math.min(Math.max(l[k], 0.0) * BIG * BIG, 1.0)) / (1 + ek);
@@ -540,13 +571,7 @@ abstract class HostPasses {
                 sse += rowSse;
                 if (!bernoulli) recPerRow[i] = rowSse / (2 * sigma * sigma);
             }
-            if (bernoulli) {
-                for (int k = 0; k < l.length; k++) {
-                    double lk = l[k];
-                    tmp[k] = Math.max(lk, 0.0) - x[k] * lk + Math.log1p(e[k]);
-                }
-                for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
-            }
+            if (bernoulli) bernoulliNll(recPerRow);
             return sse;
         }
 

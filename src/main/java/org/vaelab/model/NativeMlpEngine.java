@@ -66,7 +66,7 @@ import org.vaelab.weighting.Weighting;
  * ND4J's global generator; the engine draws no other random numbers. Equal seeds and inputs give equal runs
  * on one machine.
  *
- * <p>Not thread-safe. A step with non-finite loss still updates the parameters; guarding against
+ * <p>Not thread-safe (one caller at a time; {@link #reconstructionNll} parallelises internally). A step with non-finite loss still updates the parameters; guarding against
  * divergence is the trainer's job (it sees {@link BatchStats#isFinite()}).
  */
 public final class NativeMlpEngine implements VaeEngine {
@@ -92,12 +92,22 @@ public final class NativeMlpEngine implements VaeEngine {
     /** Per-dimension KL coefficient kl[j] / B of the current backward pass. */
     private final double[] klScale;
 
-    private final Map<Integer, Buffers> buffers = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
-            return size() > MAX_CACHED_BATCH_SIZES;
-        }
-    };
+    private final Map<Integer, Buffers> buffers = bufferCache();
+    /** Threads that share {@link #reconstructionNll} (the caller is one): one per core. */
+    static final int EVAL_THREADS = Runtime.getRuntime().availableProcessors();
+    /** The buffers of evaluation helper thread w + 1, and the threads, started on first need. */
+    @SuppressWarnings("unchecked")
+    private final Map<Integer, Buffers>[] workerBuffers = new Map[Math.max(0, EVAL_THREADS - 1)];
+    private java.util.concurrent.ExecutorService evalPool;
+
+    private static Map<Integer, Buffers> bufferCache() {
+        return new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
+                return size() > MAX_CACHED_BATCH_SIZES;
+            }
+        };
+    }
 
     /**
      * @param arch         the architecture
@@ -153,6 +163,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
         adam = new FlatAdam(params, grad, learningRate, BETA1, BETA2, ADAM_EPS);
         klScale = new double[latentDim];
+        for (int w = 0; w < workerBuffers.length; w++) workerBuffers[w] = bufferCache();
         buffers(batchSize);
     }
 
@@ -217,23 +228,87 @@ public final class NativeMlpEngine implements VaeEngine {
         return new Posterior(n, latentDim, mu, logvar);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With more than one batch of rows and more than one core, the batches are shared between the calling thread
+     * and {@link #EVAL_THREADS}−1 helper threads, each with its own buffers, while OpenBLAS is set to one thread
+     * per call (and restored afterwards). Why: the host passes are single-threaded, so with a two-thread gemm one
+     * core idles during them; two independent pipelines keep both busy. Rows are independent, so the result does not
+     * depend on the split.
+     */
     @Override
     public double[] reconstructionNll(INDArray x, INDArray z) {
         int n = rows(x, inputDim, "x");
         if (rows(z, latentDim, "z") != n)
             throw new IllegalArgumentException("x and z must have equal rows, got " + n + " and " + z.rows());
         double[] out = new double[n];
-        for (int r0 = 0; r0 < n; r0 += batchSize) {
-            int r1 = Math.min(n, r0 + batchSize);
-            Buffers buf = buffers(r1 - r0);
-            buf.setInput(rowRange(x, r0, r1));
-            buf.host.readInput(buf.x.nio);
-            buf.z.rows.assign(rowRange(z, r0, r1));
-            forwardDecoder(buf);
-            buf.host.likelihood(arch.likelihood() == Likelihood.BERNOULLI, sigma, buf.recPerRow);
-            for (int i = 0; i < buf.n; i++) out[r0 + i] = buf.recPerRow[i] + gaussianConst;
+        int chunks = (n + batchSize - 1) / batchSize;
+        if (chunks < 2 || EVAL_THREADS < 2) {
+            for (int c = 0; c < chunks; c++) reconstructionChunk(buffers, x, z, c, out);
+            return out;
+        }
+        var blas = Nd4j.factory().blas();
+        int blasThreads = blas.getMaxThreads();
+        blas.setMaxThreads(1);
+        try {
+            List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
+            for (int w = 1; w < EVAL_THREADS; w++) {
+                int worker = w;
+                helpers.add(evalPool().submit(() -> {
+                    for (int c = worker; c < chunks; c += EVAL_THREADS) reconstructionChunk(workerBuffers[worker - 1], x, z, c, out);
+                }));
+            }
+            for (int c = 0; c < chunks; c += EVAL_THREADS) reconstructionChunk(buffers, x, z, c, out);
+            for (var f : helpers) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            blas.setMaxThreads(blasThreads);
         }
         return out;
+    }
+
+    /** Rec of rows [c·batchSize, …) of x at z into {@code out}, with buffers from {@code cache}. */
+    private void reconstructionChunk(Map<Integer, Buffers> cache, INDArray x, INDArray z, int c, double[] out) {
+        int r0 = c * batchSize, r1 = Math.min(x.rows(), r0 + batchSize);
+        Buffers buf = cache.computeIfAbsent(r1 - r0, Buffers::new);
+        buf.setInput(rowRange(x, r0, r1));
+        buf.host.readInput(buf.x.nio);
+        buf.z.rows.assign(rowRange(z, r0, r1));
+        if (arch.likelihood() == Likelihood.BERNOULLI) {
+            // Only the logits are needed (no decoder mean, residual or SSE): the importance-weighted NLL
+            // calls this for K samples of every image.
+            Layer last = decoderHidden(buf);
+            buf.host.logits(buf.logits.nio, last.biasOffset);
+            buf.host.bernoulliNll(buf.recPerRow);
+        } else {
+            forwardDecoder(buf);
+            buf.host.likelihood(false, sigma, buf.recPerRow);
+        }
+        for (int i = 0; i < buf.n; i++) out[r0 + i] = buf.recPerRow[i] + gaussianConst;
+    }
+
+    private java.util.concurrent.ExecutorService evalPool() {
+        if (evalPool == null) {
+            evalPool = java.util.concurrent.Executors.newFixedThreadPool(EVAL_THREADS - 1, r -> {
+                Thread t = new Thread(r, "vaelab-eval");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return evalPool;
+    }
+
+    /** Stops the evaluation helper threads, if any were started. */
+    @Override
+    public void close() {
+        if (evalPool != null) evalPool.shutdownNow();
+        evalPool = null;
     }
 
     @Override
@@ -392,6 +467,12 @@ public final class NativeMlpEngine implements VaeEngine {
 
     /** Decoder from z (in buf.z) to the decoder mean m, which the host passes keep. */
     private void forwardDecoder(Buffers buf) {
+        Layer last = decoderHidden(buf);
+        buf.host.output(buf.logits.nio, last.biasOffset);
+    }
+
+    /** The decoder up to the output product {@code buf.logits = a·W} (bias not yet added); returns the output layer. */
+    private Layer decoderHidden(Buffers buf) {
         Mat a = buf.z;
         for (int i = 0; i < decoder.length - 1; i++) {
             hidden(buf, false, i, decoder[i], a, buf.decAct[i]);
@@ -399,7 +480,7 @@ public final class NativeMlpEngine implements VaeEngine {
         }
         Layer last = decoder[decoder.length - 1];
         Nd4j.gemm(last.w, a.cols, buf.logits.cols, true, false, 1.0, 0.0);
-        buf.host.output(buf.logits.nio, last.biasOffset);
+        return last;
     }
 
     /** out = act(a·W + b), computed as outᵀ = Wᵀ·aᵀ; the activation also stays in the host passes. */

@@ -1,6 +1,7 @@
 package org.vaelab.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
@@ -47,5 +48,35 @@ class FlatAdamTest {
             for (int i = 0; i < n; i++) assertEquals(theta[i], got[i], tol, "step " + t + ", parameter " + i);
         }
         assertEquals(5, adam.steps());
+    }
+
+    /**
+     * A weight whose gradient becomes exactly 0 (behind a dead ReLU) must not leave its moments in subnormal floats,
+     * where x86 arithmetic is ~100× slower: they stay normal and reach exactly 0, and the parameter stops moving.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void momentsOfAZeroGradientNeverBecomeSubnormal(DataType type) {
+        int n = FlatAdam.BLOCK + 5;
+        INDArray params = Nd4j.zeros(type, n), grad = Nd4j.zeros(type, n);
+        FlatAdam adam = new FlatAdam(params, grad, 1e-3, 0.9, 0.999, 1e-8);
+        grad.assign(1e-3);
+        adam.step();
+        grad.assign(0);
+        double smallestNormal = type == DataType.FLOAT ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        for (int t = 2; t <= 1500; t++) {
+            adam.step();
+            for (int i : new int[] {0, n - 1}) {
+                double m = Math.abs(adam.moment(1, i));
+                assertTrue(m == 0 || m >= smallestNormal, "step " + t + ": first moment " + m + " is subnormal");
+            }
+        }
+        // 0.9^1499 · 1e-4 ≈ 1e-73 is far below 2^-100, so the first moment has been flushed; the second
+        // (decaying by 0.999) has not.
+        assertEquals(0, adam.moment(1, 0));
+        assertTrue(adam.moment(2, 0) > 0);
+        double before = params.getDouble(0);
+        adam.step();
+        assertEquals(before, params.getDouble(0), 0, "a parameter with zero moments must not move");
     }
 }
