@@ -66,7 +66,7 @@ import org.vaelab.weighting.Weighting;
  * ND4J's global generator; the engine draws no other random numbers. Equal seeds and inputs give equal runs
  * on one machine.
  *
- * <p>Not thread-safe (one caller at a time; {@link #reconstructionNll} parallelises internally). A step with non-finite loss still updates the parameters; guarding against
+ * <p>Not thread-safe. A step with non-finite loss still updates the parameters; guarding against
  * divergence is the trainer's job (it sees {@link BatchStats#isFinite()}).
  */
 public final class NativeMlpEngine implements VaeEngine {
@@ -92,22 +92,12 @@ public final class NativeMlpEngine implements VaeEngine {
     /** Per-dimension KL coefficient kl[j] / B of the current backward pass. */
     private final double[] klScale;
 
-    private final Map<Integer, Buffers> buffers = bufferCache();
-    /** Threads that share {@link #reconstructionNll} (the caller is one): one per core. */
-    static final int EVAL_THREADS = Runtime.getRuntime().availableProcessors();
-    /** The buffers of evaluation helper thread w + 1, and the threads, started on first need. */
-    @SuppressWarnings("unchecked")
-    private final Map<Integer, Buffers>[] workerBuffers = new Map[Math.max(0, EVAL_THREADS - 1)];
-    private java.util.concurrent.ExecutorService evalPool;
-
-    private static Map<Integer, Buffers> bufferCache() {
-        return new LinkedHashMap<>(8, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
-                return size() > MAX_CACHED_BATCH_SIZES;
-            }
-        };
-    }
+    private final Map<Integer, Buffers> buffers = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
+            return size() > MAX_CACHED_BATCH_SIZES;
+        }
+    };
 
     /**
      * @param arch         the architecture
@@ -163,7 +153,6 @@ public final class NativeMlpEngine implements VaeEngine {
 
         adam = new FlatAdam(params, grad, learningRate, BETA1, BETA2, ADAM_EPS);
         klScale = new double[latentDim];
-        for (int w = 0; w < workerBuffers.length; w++) workerBuffers[w] = bufferCache();
         buffers(batchSize);
     }
 
@@ -228,55 +217,20 @@ public final class NativeMlpEngine implements VaeEngine {
         return new Posterior(n, latentDim, mu, logvar);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>With more than one batch of rows and more than one core, the batches are shared between the calling thread
-     * and {@link #EVAL_THREADS}−1 helper threads, each with its own buffers, while OpenBLAS is set to one thread
-     * per call (and restored afterwards). Why: the host passes are single-threaded, so with a two-thread gemm one
-     * core idles during them; two independent pipelines keep both busy. Rows are independent, so the result does not
-     * depend on the split.
-     */
     @Override
     public double[] reconstructionNll(INDArray x, INDArray z) {
         int n = rows(x, inputDim, "x");
         if (rows(z, latentDim, "z") != n)
             throw new IllegalArgumentException("x and z must have equal rows, got " + n + " and " + z.rows());
         double[] out = new double[n];
-        int chunks = (n + batchSize - 1) / batchSize;
-        if (chunks < 2 || EVAL_THREADS < 2) {
-            for (int c = 0; c < chunks; c++) reconstructionChunk(buffers, x, z, c, out);
-            return out;
-        }
-        var blas = Nd4j.factory().blas();
-        int blasThreads = blas.getMaxThreads();
-        blas.setMaxThreads(1);
-        try {
-            List<java.util.concurrent.Future<?>> helpers = new ArrayList<>();
-            for (int w = 1; w < EVAL_THREADS; w++) {
-                int worker = w;
-                helpers.add(evalPool().submit(() -> {
-                    for (int c = worker; c < chunks; c += EVAL_THREADS) reconstructionChunk(workerBuffers[worker - 1], x, z, c, out);
-                }));
-            }
-            for (int c = 0; c < chunks; c += EVAL_THREADS) reconstructionChunk(buffers, x, z, c, out);
-            for (var f : helpers) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while evaluating", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            blas.setMaxThreads(blasThreads);
-        }
+        for (int c = 0; c * batchSize < n; c++) reconstructionChunk(buffers, x, z, c, out);
         return out;
     }
 
     /** Rec of rows [c·batchSize, …) of x at z into {@code out}, with buffers from {@code cache}. */
     private void reconstructionChunk(Map<Integer, Buffers> cache, INDArray x, INDArray z, int c, double[] out) {
         int r0 = c * batchSize, r1 = Math.min(x.rows(), r0 + batchSize);
-        Buffers buf = cache.computeIfAbsent(r1 - r0, Buffers::new);
+        Buffers buf = buffers(r1 - r0);
         buf.setInput(rowRange(x, r0, r1));
         buf.host.readInput(buf.x.nio);
         buf.z.rows.assign(rowRange(z, r0, r1));
@@ -291,24 +245,6 @@ public final class NativeMlpEngine implements VaeEngine {
             buf.host.likelihood(false, sigma, buf.recPerRow);
         }
         for (int i = 0; i < buf.n; i++) out[r0 + i] = buf.recPerRow[i] + gaussianConst;
-    }
-
-    private java.util.concurrent.ExecutorService evalPool() {
-        if (evalPool == null) {
-            evalPool = java.util.concurrent.Executors.newFixedThreadPool(EVAL_THREADS - 1, r -> {
-                Thread t = new Thread(r, "vaelab-eval");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return evalPool;
-    }
-
-    /** Stops the evaluation helper threads, if any were started. */
-    @Override
-    public void close() {
-        if (evalPool != null) evalPool.shutdownNow();
-        evalPool = null;
     }
 
     @Override

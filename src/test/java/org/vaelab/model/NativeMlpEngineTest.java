@@ -318,7 +318,7 @@ class NativeMlpEngineTest {
     // ------------------------------------------------------------------ batch sizes
 
     /**
-     * Over many batches, {@link NativeMlpEngine#reconstructionNll} shares the rows between threads (and, for
+     * Over many batches, {@link NativeMlpEngine#reconstructionNll} works chunk by chunk (and, for
      * Bernoulli, skips the decoder mean); every row must get exactly what a one-row call gives.
      */
     @ParameterizedTest
