@@ -42,6 +42,17 @@ public final class MarkdownReport {
             int window = Math.max(1, rec.get(0).x().length / 40);
             figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, "kl"),
                     curves(finished, "beta"), window, figDir.resolve("training-curves"))));
+            // With many rows the schedules drown among the constant β's: draw the arms whose weights change during
+            // training (schedules and controllers) again on their own, with β = 1 as the reference.
+            Map<String, List<RunRecord>> changing = new LinkedHashMap<>();
+            finished.forEach((label, rs) -> {
+                if (label.equals(REFERENCE) || weightsChange(rs.get(0))) changing.put(label, rs);
+            });
+            List<Series> changingBeta = curves(changing, "beta");
+            if (changing.size() > 1 && changing.size() < finished.size() && !changingBeta.isEmpty())
+                figures.addAll(rel(dir, Figures.trainingCurves("Scheduled and controlled schemes (mean over seeds)",
+                        curves(changing, "rec"), curves(changing, "kl"), changingBeta, window,
+                        figDir.resolve("training-curves-schedules"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
             for (var rs : finished.values())
@@ -179,6 +190,23 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
+    /** The constant-β row that other rows' curves are drawn against. */
+    private static final String REFERENCE = "β=1";
+    /** Trace columns that a schedule or a controller moves: β, GECO's λ, the capacity C_t. */
+    private static final List<String> MOVING_WEIGHTS = List.of("beta", "lambda", "capacity");
+
+    /** Whether a run's β, λ or C_t changed during training. */
+    private static boolean weightsChange(RunRecord r) {
+        StepLog log = r.steps();
+        if (log == null || log.size() == 0) return false;
+        for (String column : MOVING_WEIGHTS) {
+            if (!log.weights().containsKey(column)) continue;
+            double[] w = log.weight(column);
+            for (double v : w) if (v != w[0]) return true;
+        }
+        return false;
+    }
+
     private static Map<String, List<RunRecord>> byArm(List<RunRecord> runs) {
         Map<String, List<RunRecord>> m = new LinkedHashMap<>();
         for (RunRecord r : runs) m.computeIfAbsent(r.config().label(), k -> new ArrayList<>()).add(r);
@@ -244,6 +272,8 @@ public final class MarkdownReport {
 
     private static String caption(String file) {
         String name = Path.of(file).getFileName().toString().replace(".png", "");
+        if (name.startsWith("training-curves-schedules"))
+            return "Scheduled and controlled schemes: Rec, KL and β per step (GECO's λ and the capacity C_t are in steps.csv)";
         if (name.startsWith("training-curves")) return "Training curves: Rec, KL and β per step";
         if (name.startsWith("rate-distortion")) return "Rate–distortion plane";
         if (name.startsWith("kl-per-dimension")) return "KL per latent dimension";
