@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.metrics.GaussianKl;
+import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeEngine;
 import org.vaelab.report.ImageGrid;
@@ -71,7 +71,7 @@ final class SampleImages {
     }
 
     private static List<float[]> decode(VaeEngine engine, double[] z, int n, int d) {
-        INDArray out = engine.decode(Nd4j.create(z, new long[] {n, d}, 'c').castTo(DataType.FLOAT));
+        INDArray out = engine.decode(NativeArrays.rows(z, n, d).castTo(DataType.FLOAT));
         float[][] m = out.castTo(DataType.FLOAT).toFloatMatrix();
         return Arrays.asList(m);
     }

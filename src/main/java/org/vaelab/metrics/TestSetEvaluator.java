@@ -6,11 +6,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
-import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Likelihood;
+import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeEngine;
 

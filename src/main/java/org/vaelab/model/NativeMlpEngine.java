@@ -223,28 +223,25 @@ public final class NativeMlpEngine implements VaeEngine {
         if (rows(z, latentDim, "z") != n)
             throw new IllegalArgumentException("x and z must have equal rows, got " + n + " and " + z.rows());
         double[] out = new double[n];
-        for (int c = 0; c * batchSize < n; c++) reconstructionChunk(buffers, x, z, c, out);
-        return out;
-    }
-
-    /** Rec of rows [c·batchSize, …) of x at z into {@code out}, with buffers from {@code cache}. */
-    private void reconstructionChunk(Map<Integer, Buffers> cache, INDArray x, INDArray z, int c, double[] out) {
-        int r0 = c * batchSize, r1 = Math.min(x.rows(), r0 + batchSize);
-        Buffers buf = buffers(r1 - r0);
-        buf.setInput(rowRange(x, r0, r1));
-        buf.host.readInput(buf.x.nio);
-        buf.z.rows.assign(rowRange(z, r0, r1));
-        if (arch.likelihood() == Likelihood.BERNOULLI) {
-            // Only the logits are needed (no decoder mean, residual or SSE): the importance-weighted NLL
-            // calls this for K samples of every image.
-            Layer last = decoderHidden(buf);
-            buf.host.logits(buf.logits.nio, last.biasOffset);
-            buf.host.bernoulliNll(buf.recPerRow);
-        } else {
-            forwardDecoder(buf);
-            buf.host.likelihood(false, sigma, buf.recPerRow);
+        for (int r0 = 0; r0 < n; r0 += batchSize) {
+            int r1 = Math.min(n, r0 + batchSize);
+            Buffers buf = buffers(r1 - r0);
+            buf.setInput(rowRange(x, r0, r1));
+            buf.host.readInput(buf.x.nio);
+            buf.z.rows.assign(rowRange(z, r0, r1));
+            if (arch.likelihood() == Likelihood.BERNOULLI) {
+                // Only the logits are needed (no decoder mean, residual or SSE): the importance-weighted NLL
+                // calls this for K samples of every image.
+                Layer last = decoderHidden(buf);
+                buf.host.logits(buf.logits.nio, last.biasOffset);
+                buf.host.bernoulliNll(buf.recPerRow);
+            } else {
+                forwardDecoder(buf);
+                buf.host.likelihood(false, sigma, buf.recPerRow);
+            }
+            for (int i = 0; i < buf.n; i++) out[r0 + i] = buf.recPerRow[i] + gaussianConst;
         }
-        for (int i = 0; i < buf.n; i++) out[r0 + i] = buf.recPerRow[i] + gaussianConst;
+        return out;
     }
 
     @Override

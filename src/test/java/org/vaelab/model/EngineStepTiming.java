@@ -62,7 +62,7 @@ public final class EngineStepTiming {
         // Other processes share the machine: rounds of each phase are interleaved, and the median and the
         // best round are reported. CPU time (this thread's, and the whole process's, which includes OpenBLAS's
         // worker threads) is less disturbed by other processes than wall time and shows the work done.
-        Runnable gemms = stepGemms(arch, BATCH);
+        StepGemms gemms = stepGemms(engine.snapshot(), BATCH);
         double[] fwd = new double[rounds], grad = new double[rounds], step = new double[rounds], gemm = new double[rounds];
         double[] stepCpu = new double[rounds], stepProcessCpu = new double[rounds];
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -84,52 +84,45 @@ public final class EngineStepTiming {
                 min(step), min(step) * STEPS_PER_EPOCH / 1000);
         System.out.printf("the step's %d matrix products alone (same shapes and layouts, no other work): median %.2f ms"
                         + " -> %.2f s per epoch, %.0f GFLOP/s; the rest of the step: %.2f ms%n",
-                GEMMS_PER_STEP, median(gemm), median(gemm) * STEPS_PER_EPOCH / 1000,
-                stepFlops(arch, BATCH) / median(gemm) / 1e6, median(step) - median(gemm));
+                gemms.calls().size(), median(gemm), median(gemm) * STEPS_PER_EPOCH / 1000,
+                gemms.flops() / median(gemm) / 1e6, median(step) - median(gemm));
     }
 
-    private static int GEMMS_PER_STEP;
+    /** The matrix products of one step, and their floating-point operations (2·in·out·n each). */
+    private record StepGemms(List<Runnable> calls, double flops) {
+        void run() {
+            calls.forEach(Runnable::run);
+        }
+    }
 
     /**
      * The matrix products of one training step, as {@link NativeMlpEngine} issues them: forward {@code outᵀ = Wᵀ·aᵀ}
      * for every layer, backward {@code ∂W = a·δ} for every layer and {@code ∂aᵀ = W·δᵀ} for all but the first.
      * Timing them alone shows how much of a step is matrix products, i.e. the floor any element-wise tuning leaves.
+     * The layer shapes are the engine's own ({@link NativeMlpEngine#snapshot()}).
      */
-    private static Runnable stepGemms(VaeArchitecture arch, int n) {
-        List<int[]> layers = new java.util.ArrayList<>();
-        int prev = arch.inputDim();
-        for (int h : arch.encoderHidden()) { layers.add(new int[]{prev, h}); prev = h; }
-        layers.add(new int[]{prev, 2 * arch.latentDim()});
-        prev = arch.latentDim();
-        for (int h : arch.decoderHidden()) { layers.add(new int[]{prev, h}); prev = h; }
-        layers.add(new int[]{prev, arch.inputDim()});
+    private static StepGemms stepGemms(ModelParameters model, int n) {
+        List<ModelParameters.Dense> layers = new java.util.ArrayList<>(model.encoder());
+        layers.addAll(model.decoder());
         List<Runnable> calls = new java.util.ArrayList<>();
+        double flops = 0;
         Random rng = new Random(2);
         for (int i = 0; i < layers.size(); i++) {
-            int in = layers.get(i)[0], out = layers.get(i)[1];
+            int in = layers.get(i).in(), out = layers.get(i).out();
             INDArray w = EngineFixtures.uniform(rng, in, out, DataType.FLOAT).dup('f');
             INDArray gw = Nd4j.create(DataType.FLOAT, new long[]{in, out}, 'f');
             INDArray a = EngineFixtures.uniform(rng, n, in, DataType.FLOAT), o = Nd4j.create(DataType.FLOAT, n, out);
             INDArray delta = EngineFixtures.uniform(rng, n, out, DataType.FLOAT), dIn = Nd4j.create(DataType.FLOAT, n, in);
             calls.add(() -> Nd4j.gemm(w, a.transpose(), o.transpose(), true, false, 1.0, 0.0));
             calls.add(() -> Nd4j.gemm(a.transpose(), delta.transpose(), gw, false, true, 1.0, 0.0));
-            if (i != 0) calls.add(() -> Nd4j.gemm(w, delta.transpose(), dIn.transpose(), false, false, 1.0, 0.0));
+            int products = 2;
+            if (i != 0) {
+                calls.add(() -> Nd4j.gemm(w, delta.transpose(), dIn.transpose(), false, false, 1.0, 0.0));
+                products++;
+            }
+            flops += products * 2.0 * in * out * n;
         }
-        GEMMS_PER_STEP = calls.size();
-        return () -> calls.forEach(Runnable::run);
-    }
-
-    /** Floating-point operations of those products: 2·in·out·n each. */
-    private static double stepFlops(VaeArchitecture arch, int n) {
-        double macs = 0;
-        int prev = arch.inputDim();
-        for (int h : arch.encoderHidden()) { macs += (double) prev * h; prev = h; }
-        double encFirst = (double) arch.inputDim() * arch.encoderHidden().get(0);
-        macs += (double) prev * 2 * arch.latentDim();
-        prev = arch.latentDim();
-        for (int h : arch.decoderHidden()) { macs += (double) prev * h; prev = h; }
-        macs += (double) prev * arch.inputDim();
-        return 2 * n * (3 * macs - encFirst);
+        return new StepGemms(calls, flops);
     }
 
     private static double time(int steps, java.util.function.IntConsumer body) {

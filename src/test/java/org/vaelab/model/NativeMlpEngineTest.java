@@ -108,14 +108,23 @@ class NativeMlpEngineTest {
         double[] xs = {0, 1, 0.25, 0.5, 1, 0, 0.9, 1, 0.1, 0.6, 0, 0.33};
         NativeMlpEngine engine = new NativeMlpEngine(arch, 4, 1e-3, 2, DataType.DOUBLE);
         setOutputLogits(engine, logits);
-        double expected = 6 * Math.log(2 * Math.PI * sigma * sigma);
-        for (int p = 0; p < 12; p++) {
+        assertEquals(gaussianRecByHand(logits, xs, sigma), recOfOneRow(engine, xs), 1e-12);
+    }
+
+    /** Σ_p (x_p − σ(l_p))²/(2σ²) + (D/2)·log(2πσ²). */
+    private static double gaussianRecByHand(double[] logits, double[] xs, double sigma) {
+        double expected = xs.length / 2.0 * Math.log(2 * Math.PI * sigma * sigma);
+        for (int p = 0; p < xs.length; p++) {
             double m = 1 / (1 + Math.exp(-logits[p]));
             expected += (xs[p] - m) * (xs[p] - m) / (2 * sigma * sigma);
         }
-        double[] rec = engine.reconstructionNll(Nd4j.createFromArray(new double[][]{xs}),
-                EngineFixtures.normal(new Random(1), 1, 3, DataType.DOUBLE));
-        assertEquals(expected, rec[0], 1e-12);
+        return expected;
+    }
+
+    /** The engine's Rec of one image x at a z drawn from seed 1 (z does not matter once the logits are fixed). */
+    private static double recOfOneRow(NativeMlpEngine engine, double[] xs) {
+        return engine.reconstructionNll(Nd4j.createFromArray(new double[][]{xs}),
+                EngineFixtures.normal(new Random(1), 1, 3, DataType.DOUBLE))[0];
     }
 
     /** A σ set after construction replaces the architecture's in Rec; a Bernoulli decoder has none to set. */
@@ -129,14 +138,7 @@ class NativeMlpEngineTest {
         double sigma = 0.2;
         engine.setDecoderSigma(sigma);
         assertEquals(sigma, engine.decoderSigma());
-        double expected = 6 * Math.log(2 * Math.PI * sigma * sigma);
-        for (int p = 0; p < 12; p++) {
-            double m = 1 / (1 + Math.exp(-logits[p]));
-            expected += (xs[p] - m) * (xs[p] - m) / (2 * sigma * sigma);
-        }
-        double[] rec = engine.reconstructionNll(Nd4j.createFromArray(new double[][]{xs}),
-                EngineFixtures.normal(new Random(1), 1, 3, DataType.DOUBLE));
-        assertEquals(expected, rec[0], 1e-10);
+        assertEquals(gaussianRecByHand(logits, xs, sigma), recOfOneRow(engine, xs), 1e-10);
 
         var bad = assertThrows(IllegalArgumentException.class, () -> engine.setDecoderSigma(-0.5));
         assertTrue(bad.getMessage().contains("-0.5"), bad.getMessage());
