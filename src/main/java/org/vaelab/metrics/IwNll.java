@@ -142,6 +142,9 @@ public final class IwNll {
         for (int i0 = 0; i0 < n; i0 += imagesPerCall) {
             int bi = Math.min(imagesPerCall, n - i0);
             Posterior q = engine.encode(slice(x, i0, bi));
+            // σ = exp(½·log σ²) once per image and dimension, not once per sample (K exps saved per entry).
+            double[] sdOf = new double[bi * d];
+            for (int i = 0; i < bi; i++) for (int j = 0; j < d; j++) sdOf[i * d + j] = Math.exp(0.5 * q.logvar(i, j));
             SplittableRandom[] rng = new SplittableRandom[bi];
             LogSumExp.Running[] acc = new LogSumExp.Running[bi], acc2 = new LogSumExp.Running[bi];
             for (int i = 0; i < bi; i++) {
@@ -158,7 +161,7 @@ public final class IwNll {
                         int r = i * sc + s;
                         double logRatio = 0;
                         for (int j = 0; j < d; j++) {
-                            double mu = q.mu(i, j), lv = q.logvar(i, j), sd = Math.exp(0.5 * lv);
+                            double mu = q.mu(i, j), lv = q.logvar(i, j), sd = sdOf[i * d + j];
                             double zj = mu + sd * rng[i].nextGaussian();
                             if (!x.isDouble()) zj = (float) zj;   // the value the decoder will see
                             z[r * d + j] = zj;

@@ -23,9 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in all, against 1.9–2.1 ms (reference model, same process, interleaved). Parameters are re-read from native
  * memory on every step, so writes through {@link NativeMlpEngine#parameters()} between steps are respected.
  *
- * <p>One thread: splitting the blocks between the caller and a second thread made the training step slower
- * (median 9.6 against 8.35 ms on 2 cores), because OpenBLAS's worker thread keeps spinning on the other core for a
- * while after each matrix product.
+ * <p>Two threads: the blocks are split in halves between the caller and {@link RowSplit}'s helper (elements are
+ * independent, so the result does not depend on the split). An earlier attempt was slower (median 9.6 against
+ * 8.35 ms per step on 2 cores) because OpenBLAS's worker thread kept spinning on the other core after each matrix
+ * product; the launcher now sets {@code OPENBLAS_THREAD_TIMEOUT=4} so that it sleeps instead (see {@code Main}).
  */
 final class FlatAdam {
 
@@ -51,8 +52,9 @@ final class FlatAdam {
     /** The moments, one array per block: indexing them like the block buffers lets the JIT vectorise the update. */
     private final float[][] mf, vf;
     private final double[][] md, vd;
-    private final float[] pfBlock, gfBlock;
-    private final double[] pdBlock, gdBlock;
+    /** Per-half block buffers: the two halves of the blocks are updated on two threads ({@link RowSplit}). */
+    private final float[][] pfBlock, gfBlock;
+    private final double[][] pdBlock, gdBlock;
     private long t;
 
     /**
@@ -75,12 +77,12 @@ final class FlatAdam {
         int blocks = (n + BLOCK - 1) / BLOCK;
         mf = single ? new float[blocks][BLOCK] : null;
         vf = single ? new float[blocks][BLOCK] : null;
-        pfBlock = single ? new float[BLOCK] : null;
-        gfBlock = single ? new float[BLOCK] : null;
+        pfBlock = single ? new float[2][BLOCK] : null;
+        gfBlock = single ? new float[2][BLOCK] : null;
         md = single ? null : new double[blocks][BLOCK];
         vd = single ? null : new double[blocks][BLOCK];
-        pdBlock = single ? null : new double[BLOCK];
-        gdBlock = single ? null : new double[BLOCK];
+        pdBlock = single ? null : new double[2][BLOCK];
+        gdBlock = single ? null : new double[2][BLOCK];
     }
 
     /** The first (k = 1) or second (k = 2) moment of parameter i, for tests. */
@@ -100,32 +102,40 @@ final class FlatAdam {
         t++;
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         double alpha = learningRate * Math.sqrt(bc2) / bc1, eps = epsilon * Math.sqrt(bc2);
+        boolean flush = t % FLUSH_EVERY == 0;
         if (mf != null) {
             FloatBuffer p = params.data().asNioFloat(), g = grad.data().asNioFloat();
-            for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
-                int len = Math.min(BLOCK, n - from);
-                g.get(from, gfBlock, 0, len);
-                p.get(from, pfBlock, 0, len);
-                update(pfBlock, gfBlock, mf[b], vf[b], len, (float) beta1, (float) beta2, (float) alpha, (float) eps);
-                p.put(from, pfBlock, 0, len);
-            }
-            if (t % FLUSH_EVERY == 0) {
-                for (float[] a : mf) flush(a);
-                for (float[] a : vf) flush(a);
-            }
+            float b1 = (float) beta1, b2 = (float) beta2, a = (float) alpha, e = (float) eps;
+            RowSplit.SHARED.run(mf.length, (half, b0, b1End) -> {
+                float[] pBlock = pfBlock[half], gBlock = gfBlock[half];
+                for (int b = b0; b < b1End; b++) {
+                    int from = b * BLOCK, len = Math.min(BLOCK, n - from);
+                    g.get(from, gBlock, 0, len);
+                    p.get(from, pBlock, 0, len);
+                    update(pBlock, gBlock, mf[b], vf[b], len, b1, b2, a, e);
+                    p.put(from, pBlock, 0, len);
+                    if (flush) {
+                        flush(mf[b]);
+                        flush(vf[b]);
+                    }
+                }
+            });
         } else {
             DoubleBuffer p = params.data().asNioDouble(), g = grad.data().asNioDouble();
-            for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
-                int len = Math.min(BLOCK, n - from);
-                g.get(from, gdBlock, 0, len);
-                p.get(from, pdBlock, 0, len);
-                update(pdBlock, gdBlock, md[b], vd[b], len, beta1, beta2, alpha, eps);
-                p.put(from, pdBlock, 0, len);
-            }
-            if (t % FLUSH_EVERY == 0) {
-                for (double[] a : md) flush(a);
-                for (double[] a : vd) flush(a);
-            }
+            RowSplit.SHARED.run(md.length, (half, b0, b1End) -> {
+                double[] pBlock = pdBlock[half], gBlock = gdBlock[half];
+                for (int b = b0; b < b1End; b++) {
+                    int from = b * BLOCK, len = Math.min(BLOCK, n - from);
+                    g.get(from, gBlock, 0, len);
+                    p.get(from, pBlock, 0, len);
+                    update(pBlock, gBlock, md[b], vd[b], len, beta1, beta2, alpha, eps);
+                    p.put(from, pBlock, 0, len);
+                    if (flush) {
+                        flush(md[b]);
+                        flush(vd[b]);
+                    }
+                }
+            });
         }
     }
 

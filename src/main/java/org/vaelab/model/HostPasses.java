@@ -27,6 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code min(a·2^100·2^100, 1)} is 0 for 0 and 1 for every positive float, subnormals included (2^600·2^600 in
  * double precision).
  *
+ * <p>Two threads: the single-precision passes over whole batches split their rows in halves between the caller and
+ * {@link RowSplit}'s helper thread, which would otherwise idle while OpenBLAS is not running. A pass that reduces
+ * over rows (bias gradients, squared error) keeps one accumulator per half and adds them in half order, so results
+ * do not depend on which thread ran what. Work on the n × d latent matrices (d = 32 for the reference model) stays on
+ * the caller: it is too small to pay for a hand-off.
+ *
  * <p>One subclass per precision, {@link Single} for training and {@link Double} for the gradient checks, with the
  * same loops: {@code NativeMlpEngineGradientTest} checks the double passes against finite differences and
  * {@code NativeMlpEngineTest#floatAndDoubleEnginesAgree} the float passes against the double ones.
@@ -60,10 +66,16 @@ abstract class HostPasses {
         return a.dataType() == DataType.FLOAT ? a.data().asNioFloat() : a.data().asNioDouble();
     }
 
+    /** Copies {@code length} elements from {@code src} at {@code offset} to the start of {@code dst} (same type). */
+    static void copy(Buffer src, int offset, Buffer dst, int length) {
+        if (src instanceof FloatBuffer f) ((FloatBuffer) dst).put(0, f, offset, length);
+        else ((DoubleBuffer) dst).put(0, (DoubleBuffer) src, offset, length);
+    }
+
     // ------------------------------------------------------------------ inputs
 
-    /** Reads the n × D input x. */
-    abstract void readInput(Buffer x);
+    /** Reads the n × D input x from element {@code offset} of a row-major buffer on. */
+    abstract void readInput(Buffer x, int offset);
 
     /** Reads the n × d noise ε. */
     abstract void readNoise(Buffer eps);
@@ -107,6 +119,18 @@ abstract class HostPasses {
     /** Bernoulli only, after {@link #logits}: per-row sums of {@code relu(l) − x·l + log1p(e)} into {@code recPerRow}. */
     abstract void bernoulliNll(double[] recPerRow);
 
+    /**
+     * Evaluation only: the Bernoulli reconstruction term of every row, as {@link #readInput}, {@link #logits} and
+     * {@link #bernoulliNll} compute it, from the n × D output product {@code out} and the input rows at
+     * {@code xOffset} of {@code x}. Nothing is kept for a backward pass, so the single-precision passes work one row
+     * at a time in the L1 cache instead of over whole-batch arrays.
+     */
+    void bernoulliNll(Buffer out, long biasOffset, Buffer x, int xOffset, double[] recPerRow) {
+        readInput(x, xOffset);
+        logits(out, biasOffset);
+        bernoulliNll(recPerRow);
+    }
+
     /** Writes the decoder mean m (n × D) to {@code dst}. */
     abstract void writeMean(Buffer dst);
 
@@ -148,6 +172,12 @@ abstract class HostPasses {
         private final int[] scaleBits;
         private final float[][] enc, dec;
         private final float[] delta;
+        /** Column sums of each half's rows ({@link #columnSums}); per-row squared error of {@link #likelihood}. */
+        private final float[][] halfColSums = new float[2][];
+        private final double[] rowSse;
+        /** Per-half row scratch of {@link #bernoulliNll(Buffer, long, Buffer, int, double[])}: logits, e, terms, x. */
+        private final float[][] rowL = new float[2][], rowE = new float[2][], rowT = new float[2][], rowX = new float[2][];
+        private final int[][] rowBits = new int[2][];
         private final float[] headOut, mu, logvar, std, eps, z, dz, dHead;
 
         Single(int n, VaeArchitecture arch, int maxHidden, FloatBuffer params, FloatBuffer grad) {
@@ -165,11 +195,21 @@ abstract class HostPasses {
             int widest = Math.max(Math.max(inputDim, 2 * latentDim), maxHidden);
             bias = new float[widest];
             colSums = new float[widest];
+            halfColSums[0] = new float[widest];
+            halfColSums[1] = new float[widest];
+            rowSse = new double[n];
             enc = new float[arch.encoderHidden().size()][];
             for (int i = 0; i < enc.length; i++) enc[i] = new float[n * arch.encoderHidden().get(i)];
             dec = new float[arch.decoderHidden().size()][];
             for (int i = 0; i < dec.length; i++) dec[i] = new float[n * arch.decoderHidden().get(i)];
             delta = new float[n * maxHidden];
+            for (int h = 0; h < 2; h++) {
+                rowL[h] = new float[inputDim];
+                rowE[h] = new float[inputDim];
+                rowT[h] = new float[inputDim];
+                rowX[h] = new float[inputDim];
+                rowBits[h] = new int[inputDim];
+            }
             headOut = new float[2 * nz];
             mu = new float[nz];
             logvar = new float[nz];
@@ -181,8 +221,8 @@ abstract class HostPasses {
         }
 
         @Override
-        void readInput(Buffer src) {
-            ((FloatBuffer) src).get(0, x, 0, x.length);
+        void readInput(Buffer src, int offset) {
+            ((FloatBuffer) src).get(offset, x, 0, x.length);
         }
 
         @Override
@@ -194,11 +234,14 @@ abstract class HostPasses {
         void hiddenForward(boolean encoder, int slot, Buffer out, int width, long biasOffset, boolean relu) {
             float[] a = encoder ? enc[slot] : dec[slot];
             FloatBuffer o = (FloatBuffer) out;
-            o.get(0, a, 0, a.length);
             readBias(biasOffset, width);
-            addRowVector(a, width);
-            if (relu) for (int k = 0; k < a.length; k++) a[k] = Math.max(a[k], 0f);
-            o.put(0, a, 0, a.length);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                int s = r0 * width, end = r1 * width;
+                o.get(s, a, s, end - s);
+                addRowVector(a, width, r0, r1);
+                if (relu) for (int k = s; k < end; k++) a[k] = Math.max(a[k], 0f);
+                o.put(s, a, s, end - s);
+            });
         }
 
         @Override
@@ -247,29 +290,63 @@ abstract class HostPasses {
 
         @Override
         void logits(Buffer out, long biasOffset) {
-            ((FloatBuffer) out).get(0, l, 0, l.length);
+            FloatBuffer o = (FloatBuffer) out;
             readBias(biasOffset, inputDim);
-            addRowVector(l, inputDim);
-            expNegAbs(l, e, tmp, scaleBits);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> logitRows(o, r0, r1));
+        }
+
+        /** {@link #logits} for rows [r0, r1). */
+        private void logitRows(FloatBuffer out, int r0, int r1) {
+            int s = r0 * inputDim, end = r1 * inputDim;
+            out.get(s, l, s, end - s);
+            addRowVector(l, inputDim, r0, r1);
+            expNegAbs(l, e, tmp, scaleBits, s, end);
         }
 
         @Override
         void bernoulliNll(double[] recPerRow) {
-            for (int k = 0; k < l.length; k++) {
-                float lk = l[k];
-                tmp[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
-            }
-            for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                for (int k = r0 * inputDim, end = r1 * inputDim; k < end; k++) {
+                    float lk = l[k];
+                    tmp[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
+                }
+                for (int i = r0; i < r1; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
+            });
+        }
+
+        @Override
+        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int xOffset, double[] recPerRow) {
+            FloatBuffer o = (FloatBuffer) out, xs = (FloatBuffer) xBuf;
+            int d = inputDim;
+            readBias(biasOffset, d);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                float[] lr = rowL[half], er = rowE[half], tr = rowT[half], xr = rowX[half];
+                for (int i = r0; i < r1; i++) {
+                    o.get(i * d, lr, 0, d);
+                    xs.get(xOffset + i * d, xr, 0, d);
+                    for (int k = 0; k < d; k++) lr[k] += bias[k];
+                    expNegAbs(lr, er, tr, rowBits[half], 0, d);
+                    for (int k = 0; k < d; k++) {
+                        float lk = lr[k];
+                        tr[k] = Math.max(lk, 0f) - xr[k] * lk + log1p(er[k]);
+                    }
+                    recPerRow[i] = sum(tr, 0, d);
+                }
+            });
         }
 
         @Override
         void output(Buffer out, long biasOffset) {
-            logits(out, biasOffset);
-            // sigmoid(l) = 1/(1 + e) for l ≥ 0, e/(1 + e) for l < 0: the numerator is max(e, [l > 0]).
-            for (int k = 0; k < m.length; k++) {
-                float ek = e[k];
-                m[k] = Math.max(ek, Math.min(Math.max(l[k], 0f) * BIG * BIG, 1f)) / (1 + ek);
-            }
+            FloatBuffer o = (FloatBuffer) out;
+            readBias(biasOffset, inputDim);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                logitRows(o, r0, r1);
+                // sigmoid(l) = 1/(1 + e) for l ≥ 0, e/(1 + e) for l < 0: the numerator is max(e, [l > 0]).
+                for (int k = r0 * inputDim, end = r1 * inputDim; k < end; k++) {
+                    float ek = e[k];
+                    m[k] = Math.max(ek, Math.min(Math.max(l[k], 0f) * BIG * BIG, 1f)) / (1 + ek);
+                }
+            });
         }
 
         @Override
@@ -279,14 +356,17 @@ abstract class HostPasses {
 
         @Override
         double likelihood(boolean bernoulli, double sigma, double[] recPerRow) {
-            for (int k = 0; k < r.length; k++) r[k] = m[k] - x[k];
-            for (int k = 0; k < r.length; k++) tmp[k] = r[k] * r[k];
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                int s = r0 * inputDim, end = r1 * inputDim;
+                for (int k = s; k < end; k++) r[k] = m[k] - x[k];
+                for (int k = s; k < end; k++) tmp[k] = r[k] * r[k];
+                for (int i = r0; i < r1; i++) {
+                    rowSse[i] = sum(tmp, i * inputDim, inputDim);
+                    if (!bernoulli) recPerRow[i] = rowSse[i] / (2 * sigma * sigma);
+                }
+            });
             double sse = 0;
-            for (int i = 0; i < n; i++) {
-                double rowSse = sum(tmp, i * inputDim, inputDim);
-                sse += rowSse;
-                if (!bernoulli) recPerRow[i] = rowSse / (2 * sigma * sigma);
-            }
+            for (double v : rowSse) sse += v;
             if (bernoulli) bernoulliNll(recPerRow);
             return sse;
         }
@@ -294,28 +374,36 @@ abstract class HostPasses {
         @Override
         void outputDelta(double plain, double curved, Buffer dLogits, long gradBiasOffset) {
             float p = (float) plain, c = (float) curved;
-            if (c == 0) {
-                for (int k = 0; k < r.length; k++) tmp[k] = p * r[k];
-            } else {
-                for (int k = 0; k < r.length; k++) {
-                    float mk = m[k];
-                    tmp[k] = r[k] * (p + c * mk * (1 - mk));
+            FloatBuffer out = (FloatBuffer) dLogits;
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                int s = r0 * inputDim, end = r1 * inputDim;
+                if (c == 0) {
+                    for (int k = s; k < end; k++) tmp[k] = p * r[k];
+                } else {
+                    for (int k = s; k < end; k++) {
+                        float mk = m[k];
+                        tmp[k] = r[k] * (p + c * mk * (1 - mk));
+                    }
                 }
-            }
-            ((FloatBuffer) dLogits).put(0, tmp, 0, tmp.length);
-            writeColumnSums(tmp, tmp.length, inputDim, gradBiasOffset);
+                out.put(s, tmp, s, end - s);
+                columnSums(half, tmp, r0, r1, inputDim);
+            });
+            writeColumnSums(inputDim, gradBiasOffset);
         }
 
         @Override
         void hiddenBackward(boolean encoder, int slot, Buffer deltaBuf, int width, long gradBiasOffset, boolean relu) {
             float[] a = encoder ? enc[slot] : dec[slot];
-            int len = a.length;
             FloatBuffer db = (FloatBuffer) deltaBuf;
-            db.get(0, delta, 0, len);
-            if (relu) for (int k = 0; k < len; k++) delta[k] *= Math.min(a[k] * BIG * BIG, 1f);
-            else for (int k = 0; k < len; k++) delta[k] *= 1 - a[k] * a[k];
-            db.put(0, delta, 0, len);
-            writeColumnSums(delta, len, width, gradBiasOffset);
+            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+                int s = r0 * width, end = r1 * width;
+                db.get(s, delta, s, end - s);
+                if (relu) for (int k = s; k < end; k++) delta[k] *= Math.min(a[k] * BIG * BIG, 1f);
+                else for (int k = s; k < end; k++) delta[k] *= 1 - a[k] * a[k];
+                db.put(s, delta, s, end - s);
+                columnSums(half, delta, r0, r1, width);
+            });
+            writeColumnSums(width, gradBiasOffset);
         }
 
         @Override
@@ -332,25 +420,37 @@ abstract class HostPasses {
                 }
             }
             ((FloatBuffer) dHeadBuf).put(0, dHead, 0, dHead.length);
-            writeColumnSums(dHead, dHead.length, 2 * d, gradBiasOffset);
+            columnSums(0, dHead, 0, n / 2, 2 * d);
+            columnSums(1, dHead, n / 2, n, 2 * d);
+            writeColumnSums(2 * d, gradBiasOffset);
         }
 
         private void readBias(long offset, int width) {
             params.get(Math.toIntExact(offset), bias, 0, width);
         }
 
-        private void addRowVector(float[] a, int width) {
-            for (int i = 0; i < n; i++) {
+        /** Adds the bias (first {@code width} entries of {@link #bias}) to rows [r0, r1) of a. */
+        private void addRowVector(float[] a, int width, int r0, int r1) {
+            for (int i = r0; i < r1; i++) {
                 int s = i * width;
                 for (int j = 0; j < width; j++) a[s + j] += bias[j];
             }
         }
 
-        /** Column sums of the rows × width matrix a[0, len) into the gradient vector at {@code offset}. */
-        private void writeColumnSums(float[] a, int len, int width, long offset) {
-            java.util.Arrays.fill(colSums, 0, width, 0f);
-            for (int s = 0; s < len; s += width)
-                for (int j = 0; j < width; j++) colSums[j] += a[s + j];
+        /** Column sums of rows [r0, r1) of the row-major matrix a (width columns) into half {@code half}'s sums. */
+        private void columnSums(int half, float[] a, int r0, int r1, int width) {
+            float[] sums = halfColSums[half];
+            java.util.Arrays.fill(sums, 0, width, 0f);
+            for (int i = r0; i < r1; i++) {
+                int s = i * width;
+                for (int j = 0; j < width; j++) sums[j] += a[s + j];
+            }
+        }
+
+        /** Writes the sum of the two halves' {@link #columnSums} (a bias gradient) to the gradient vector at offset. */
+        private void writeColumnSums(int width, long offset) {
+            float[] a = halfColSums[0], b = halfColSums[1];
+            for (int j = 0; j < width; j++) colSums[j] = a[j] + b[j];
             grad.put(Math.toIntExact(offset), colSums, 0, width);
         }
 
@@ -387,8 +487,12 @@ abstract class HostPasses {
          * copies to and from native memory.
          */
         static void expNegAbs(float[] l, float[] e, float[] t, int[] bits) {
-            int len = l.length;
-            for (int k = 0; k < len; k++) {
+            expNegAbs(l, e, t, bits, 0, l.length);
+        }
+
+        /** {@link #expNegAbs(float[], float[], float[], int[])} for entries [from, to) only. */
+        static void expNegAbs(float[] l, float[] e, float[] t, int[] bits, int from, int to) {
+            for (int k = from; k < to; k++) {
                 float a = Math.abs(l[k]);
                 float x = -Math.min(a, MAX_ARG);
                 float rounded = x * LOG2E + ROUND, fk = rounded - ROUND;
@@ -404,8 +508,8 @@ abstract class HostPasses {
                 e[k] = (p * r * r + r + 1) * below;
                 t[k] = rounded;
             }
-            for (int k = 0; k < len; k++) bits[k] = (Float.floatToRawIntBits(t[k]) - Float.floatToRawIntBits(ROUND) + 127) << 23;
-            for (int k = 0; k < len; k++) e[k] *= Float.intBitsToFloat(bits[k]);
+            for (int k = from; k < to; k++) bits[k] = (Float.floatToRawIntBits(t[k]) - Float.floatToRawIntBits(ROUND) + 127) << 23;
+            for (int k = from; k < to; k++) e[k] *= Float.intBitsToFloat(bits[k]);
         }
 
         /**
@@ -469,8 +573,8 @@ abstract class HostPasses {
         }
 
         @Override
-        void readInput(Buffer src) {
-            ((DoubleBuffer) src).get(0, x, 0, x.length);
+        void readInput(Buffer src, int offset) {
+            ((DoubleBuffer) src).get(offset, x, 0, x.length);
         }
 
         @Override

@@ -20,7 +20,12 @@ class FlatAdamTest {
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void matchesTextbookAdam(DataType type) {
-        int n = 2 * FlatAdam.BLOCK + 123;
+        // 3 blocks run on the caller alone; 19 blocks are split between two threads (RowSplit.MIN_SPLIT = 16).
+        for (int n : new int[]{2 * FlatAdam.BLOCK + 123, (RowSplit.MIN_SPLIT + 2) * FlatAdam.BLOCK + 123})
+            matchesTextbookAdam(type, n);
+    }
+
+    private static void matchesTextbookAdam(DataType type, int n) {
         double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
         Random rng = new Random(3);
         double[] theta = new double[n], m = new double[n], v = new double[n];
@@ -57,7 +62,8 @@ class FlatAdamTest {
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void momentsOfAZeroGradientNeverBecomeSubnormal(DataType type) {
-        int n = FlatAdam.BLOCK + 5;
+        // Enough blocks for the two-thread split; entry 0 is in the caller's half, n − 1 in the helper's.
+        int n = (RowSplit.MIN_SPLIT + 1) * FlatAdam.BLOCK + 5;
         INDArray params = Nd4j.zeros(type, n), grad = Nd4j.zeros(type, n);
         FlatAdam adam = new FlatAdam(params, grad, 1e-3, 0.9, 0.999, 1e-8);
         grad.assign(1e-3);

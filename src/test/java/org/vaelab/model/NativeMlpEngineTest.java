@@ -326,18 +326,39 @@ class NativeMlpEngineTest {
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void reconstructionNllOfManyBatchesEqualsRowByRow(DataType type) {
+        // A full evaluation chunk and a short one, each split between two threads (RowSplit); one row never is.
+        int n = NativeMlpEngine.MIN_EVAL_ROWS + 77;
         for (VaeArchitecture arch : List.of(SMALL, VaeArchitecture.gaussian(12, List.of(7, 5), 3, Activation.RELU, 0.3))) {
-            try (NativeMlpEngine engine = new NativeMlpEngine(arch, 4, 1e-3, 5, type)) {
+            try (NativeMlpEngine engine = new NativeMlpEngine(arch, 32, 1e-3, 5, type)) {
                 Random rng = new Random(6);
-                INDArray x = EngineFixtures.uniform(rng, 37, 12, type);
-                INDArray z = EngineFixtures.normal(rng, 37, 3, type);
+                INDArray x = EngineFixtures.uniform(rng, n, 12, type);
+                INDArray z = EngineFixtures.normal(rng, n, 3, type);
                 double[] all = engine.reconstructionNll(x, z);
-                for (int i = 0; i < 37; i++) {
+                for (int i : sampledRows(n)) {
                     double one = engine.reconstructionNll(x.getRow(i, true).dup(), z.getRow(i, true).dup())[0];
                     assertEquals(one, all[i], 0, arch.likelihood() + " row " + i);
                 }
+                // Whole row-major buffers are read in place; a row range of a larger array or a column-major
+                // copy goes through the engine's own buffers. The numbers must not depend on the route.
+                INDArray bigX = EngineFixtures.uniform(rng, n + 9, 12, type), bigZ = EngineFixtures.normal(rng, n + 9, 3, type);
+                INDArray xView = bigX.get(NDArrayIndex.interval(5, n + 5), NDArrayIndex.all());
+                INDArray zView = bigZ.get(NDArrayIndex.interval(5, n + 5), NDArrayIndex.all());
+                xView.assign(x);
+                zView.assign(z);
+                assertArrayEquals(all, engine.reconstructionNll(xView, zView), 0, arch.likelihood() + " row range");
+                assertArrayEquals(all, engine.reconstructionNll(x.dup('f'), z.dup('f')), 0, arch.likelihood() + " column-major");
             }
         }
+    }
+
+    /** Every 13th row of n, and the rows on both sides of each evaluation-chunk boundary. */
+    private static int[] sampledRows(int n) {
+        java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i += 13) rows.add(i);
+        for (int b = 0; b <= n; b += NativeMlpEngine.MIN_EVAL_ROWS)
+            for (int i = b - 1; i <= b; i++) if (i >= 0 && i < n) rows.add(i);
+        rows.add(n - 1);
+        return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A short last batch works and gives what an engine built for that batch size gives. */
@@ -390,14 +411,15 @@ class NativeMlpEngineTest {
     void evaluationIsIndependentOfChunking() {
         NativeMlpEngine engine = new NativeMlpEngine(SMALL, 16, 1e-3, 6, DataType.DOUBLE);
         Random rng = new Random(6);
-        INDArray x = EngineFixtures.uniform(rng, 37, 12, DataType.DOUBLE); // chunks of 16, 16, 5
-        INDArray z = EngineFixtures.normal(rng, 37, 3, DataType.DOUBLE);
+        int n = NativeMlpEngine.MIN_EVAL_ROWS + 37;   // a full evaluation chunk and a short one
+        INDArray x = EngineFixtures.uniform(rng, n, 12, DataType.DOUBLE);
+        INDArray z = EngineFixtures.normal(rng, n, 3, DataType.DOUBLE);
         Posterior all = engine.encode(x);
         double[] recAll = engine.reconstructionNll(x, z);
         INDArray meanAll = engine.decode(z);
-        assertEquals(37, all.n());
-        assertArrayEquals(new long[]{37, 12}, meanAll.shape());
-        for (int i = 0; i < 37; i++) {
+        assertEquals(n, all.n());
+        assertArrayEquals(new long[]{n, 12}, meanAll.shape());
+        for (int i : sampledRows(n)) {
             INDArray xi = x.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all());
             INDArray zi = z.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all());
             Posterior one = engine.encode(xi);
