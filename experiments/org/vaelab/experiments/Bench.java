@@ -207,9 +207,9 @@ public final class Bench implements Experiment {
 
     private static String settings() {
         var h = SystemInfo.hardware();
-        return String.format("OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_NUM_THREADS=%s, ND4J_SKIP_BLAS_THREADS=%s,"
-                        + " OPENBLAS_CORETYPE=%s, %s cores, max heap %s MiB, ND4J %s",
-                h.get("OMP_NUM_THREADS"), h.get("OMP_WAIT_POLICY"), h.get("OPENBLAS_NUM_THREADS"),
+        return String.format("OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_THREAD_TIMEOUT=%s,"
+                        + " ND4J_SKIP_BLAS_THREADS=%s, OPENBLAS_CORETYPE=%s, %s cores, max heap %s MiB, ND4J %s",
+                h.get("OMP_NUM_THREADS"), h.get("OMP_WAIT_POLICY"), h.get("OPENBLAS_NUM_THREADS"), h.get("OPENBLAS_THREAD_TIMEOUT"),
                 h.get("ND4J_SKIP_BLAS_THREADS"), h.get("OPENBLAS_CORETYPE"), h.get("cores"),
                 h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"));
     }

@@ -26,6 +26,29 @@ class MainTest {
         }
     }
 
+    /** The launcher, not the user, sets the thread settings; a value the user exported is kept (OpenMP's excepted). */
+    @Test
+    void childEnvironmentHasTheThreadSettingsAndKeepsTheUsersOwn() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("PATH", "/bin"));
+        Main.childEnvironment(env, 2, "SkylakeX");
+        assertEquals(java.util.Map.of("PATH", "/bin", "OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE",
+                "ND4J_SKIP_BLAS_THREADS", "1", "OPENBLAS_NUM_THREADS", "2", "OPENBLAS_THREAD_TIMEOUT", "4",
+                "OPENBLAS_CORETYPE", "SkylakeX", "VAELAB_CHILD", "1"), env);
+
+        java.util.Map<String, String> own = new java.util.HashMap<>(java.util.Map.of("OMP_NUM_THREADS", "8",
+                "OPENBLAS_NUM_THREADS", "1", "OPENBLAS_THREAD_TIMEOUT", "20", "OPENBLAS_CORETYPE", "Haswell"));
+        Main.childEnvironment(own, 2, "SkylakeX");
+        assertEquals("1", own.get("OMP_NUM_THREADS"), "ND4J's OpenMP threads must not spin beside OpenBLAS");
+        assertEquals("1", own.get("OPENBLAS_NUM_THREADS"));
+        assertEquals("20", own.get("OPENBLAS_THREAD_TIMEOUT"));
+        assertEquals("Haswell", own.get("OPENBLAS_CORETYPE"));
+
+        java.util.Map<String, String> unknownCpu = new java.util.HashMap<>();
+        Main.childEnvironment(unknownCpu, 4, null);
+        assertEquals("4", unknownCpu.get("OPENBLAS_NUM_THREADS"));
+        assertTrue(!unknownCpu.containsKey("OPENBLAS_CORETYPE"), "no core type is guessed for an unknown CPU");
+    }
+
     @Test
     void unknownExperimentExitsNonZeroAndListsTheKnownOnes() {
         String[] r = capture("quickstrat");

@@ -36,6 +36,7 @@ public final class SystemInfo {
         h.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
         h.put("OPENBLAS_CORETYPE", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
         h.put("OPENBLAS_NUM_THREADS", String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")));
+        h.put("OPENBLAS_THREAD_TIMEOUT", String.valueOf(System.getenv("OPENBLAS_THREAD_TIMEOUT")));
         h.put("ND4J_SKIP_BLAS_THREADS", String.valueOf(System.getenv("ND4J_SKIP_BLAS_THREADS")));
         return h;
     }
