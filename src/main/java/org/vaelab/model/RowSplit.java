@@ -1,8 +1,8 @@
 package org.vaelab.model;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs a loop over rows as two halves, {@code [0, n/2)} on the calling thread and {@code [n/2, n)} on one helper
@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * each, and a park/unpark hand-off costs tens of microseconds on a VM; here the helper spins briefly for the next
  * pass before it parks, and the caller spins for the helper's half, which takes as long as its own.
  *
- * <p>Determinism: the split is the same whether or not the helper runs it (when another thread holds the helper,
- * the caller runs both halves itself, first then second), and a body that reduces keeps one accumulator per half,
+ * <p>Determinism: the split is the same whether or not the helper runs it (when another thread holds the helper, or
+ * a body itself calls {@link #run}, the caller runs both halves itself, first then second), and a body that reduces keeps one accumulator per half,
  * combined in half order by the caller. So results do not depend on threading.
  */
 final class RowSplit {
@@ -32,7 +32,8 @@ final class RowSplit {
     static final RowSplit SHARED = new RowSplit(Runtime.getRuntime().availableProcessors() > 1);
 
     private final Thread helper;
-    private final ReentrantLock busy = new ReentrantLock();
+    /** Held by the one caller using the helper; not reentrant, so a run inside a body runs on its caller alone. */
+    private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger posted = new AtomicInteger(), finished = new AtomicInteger();
     private volatile Body body;
     private volatile int from, to;
@@ -51,7 +52,7 @@ final class RowSplit {
     /** Runs {@code body} over {@code [0, n/2)} as half 0 and {@code [n/2, n)} as half 1; returns when both are done. */
     void run(int n, Body body) {
         int mid = n / 2;
-        if (helper == null || n < MIN_SPLIT || !busy.tryLock()) {
+        if (helper == null || n < MIN_SPLIT || !busy.compareAndSet(false, true)) {
             body.run(0, 0, mid);
             body.run(1, mid, n);
             return;
@@ -79,7 +80,7 @@ final class RowSplit {
             if (mine != null) throw unchecked(mine);
             if (theirs != null) throw unchecked(theirs);
         } finally {
-            busy.unlock();
+            busy.set(false);
         }
     }
 

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.vaelab.weighting.LossWeights;
+import org.vaelab.weighting.Progress;
 
 /** Closed forms, determinism, learning and batch-size handling of {@link NativeMlpEngine}. */
 class NativeMlpEngineTest {
@@ -264,22 +265,32 @@ class NativeMlpEngineTest {
 
     @Test
     void equalSeedsGiveIdenticalRuns() {
+        // Batch 40 splits the element-wise passes between two threads; engine c runs while this thread holds
+        // RowSplit's helper, so c does both halves itself. All three must agree to the bit.
         VaeArchitecture arch = VaeArchitecture.bernoulli(20, List.of(16, 8), 4, Activation.RELU);
-        NativeMlpEngine a = new NativeMlpEngine(arch, 10, 1e-2, 42, DataType.FLOAT);
-        NativeMlpEngine b = new NativeMlpEngine(arch, 10, 1e-2, 42, DataType.FLOAT);
-        NativeMlpEngine other = new NativeMlpEngine(arch, 10, 1e-2, 43, DataType.FLOAT);
+        NativeMlpEngine a = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
+        NativeMlpEngine b = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
+        NativeMlpEngine c = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
+        NativeMlpEngine other = new NativeMlpEngine(arch, 40, 1e-2, 43, DataType.FLOAT);
         var beta = FixedWeighting.beta(1, 4);
         Random rng = new Random(7);
         double la = 0, lb = 0, lo = 0;
         for (int t = 0; t < 6; t++) {
-            INDArray x = EngineFixtures.uniform(rng, 10, 20, DataType.FLOAT);
-            INDArray eps = EngineFixtures.normal(rng, 10, 4, DataType.FLOAT);
-            la = a.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
-            lb = b.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
-            lo = other.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            INDArray x = EngineFixtures.uniform(rng, 40, 20, DataType.FLOAT);
+            INDArray eps = EngineFixtures.normal(rng, 40, 4, DataType.FLOAT);
+            Progress p = EngineFixtures.progress(t, arch);
+            la = a.step(x, eps, beta, p).loss();
+            lb = b.step(x, eps, beta, p).loss();
+            double[] lc = new double[1];
+            RowSplit.SHARED.run(RowSplit.MIN_SPLIT, (half, from, to) -> {
+                if (half == 0) lc[0] = c.step(x, eps, beta, p).loss();
+            });
+            lo = other.step(x, eps, beta, p).loss();
             assertEquals(la, lb, 0.0, "step " + t);
+            assertEquals(la, lc[0], 0.0, "step " + t + ", passes on one thread");
         }
         assertArrayEquals(a.parameters().toFloatVector(), b.parameters().toFloatVector(), 0f);
+        assertArrayEquals(a.parameters().toFloatVector(), c.parameters().toFloatVector(), 0f);
         assertNotEquals(la, lo, "a different seed should give a different run");
     }
 

@@ -65,6 +65,22 @@ class RowSplitTest {
         assertEquals(99 * 100 / 2, sums[0] + sums[1]);
     }
 
+    /** A run inside a body (which holds the helper) runs on its caller alone instead of waiting for itself. */
+    @Test
+    void aRunInsideABodyRunsOnItsCaller() {
+        long[] inner = new long[2];
+        long[] outer = new long[1];
+        // Preemptive: a deadlock fails the test instead of hanging the build (the body then runs on another thread).
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                RowSplit.SHARED.run(100, (half, from, to) -> {
+                    if (half != 0) return;
+                    outer[0] = Thread.currentThread().getId();
+                    RowSplit.SHARED.run(50, (h, f, t) -> inner[h] = Thread.currentThread().getId());
+                }));
+        assertEquals(outer[0], inner[0]);
+        assertEquals(outer[0], inner[1]);
+    }
+
     /** Per-half float sums combined in half order: the same bits whichever thread ran which half. */
     @Test
     void concurrentCallersGetTheSameResultsAsOneCaller() throws Exception {
