@@ -17,12 +17,14 @@ import org.vaelab.weighting.LossWeights;
  * ({@link NativeMlpEngine#lossAndGradient}) and the full {@link NativeMlpEngine#step} (+ Adam), on uniform
  * random pixels and pre-drawn noise so that data generation is not timed.
  *
- * <p>Run (ND4J's OpenMP threads must not spin while OpenBLAS works, ND4J-NOTES.md; set in the environment
- * before the JVM starts):
+ * <p>Run with the environment the launcher ({@code Main.childEnvironment}) gives experiments; it must be set before
+ * the JVM starts (with {@code OMP_NUM_THREADS=1} alone, ND4J would also limit OpenBLAS to one thread):
  * <pre>
  *   mvn -q -o test-compile
  *   mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- *   OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:$(cat target/cp.txt) org.vaelab.model.EngineStepTiming [rounds [blasThreads]]
+ *   OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE ND4J_SKIP_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=2 OPENBLAS_THREAD_TIMEOUT=4 \
+ *     OPENBLAS_CORETYPE=SkylakeX java -cp target/classes:target/test-classes:$(cat target/cp.txt) \
+ *     org.vaelab.model.EngineStepTiming [rounds [blasThreads]]
  * </pre>
  *
  * <p>OpenBLAS picks its kernels from the CPU model. On this project's VMs the model reads "Intel Xeon
