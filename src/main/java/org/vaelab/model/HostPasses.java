@@ -110,26 +110,16 @@ abstract class HostPasses {
      */
     abstract void output(Buffer out, long biasOffset);
 
-    /**
-     * The first half of {@link #output}: logits and {@code e} only, no decoder mean. Enough for
-     * {@link #bernoulliNll}, which is all that evaluation of many samples (the importance-weighted NLL) needs.
-     */
-    abstract void logits(Buffer out, long biasOffset);
-
-    /** Bernoulli only, after {@link #logits}: per-row sums of {@code relu(l) − x·l + log1p(e)} into {@code recPerRow}. */
+    /** Bernoulli only, after {@link #output}: per-row sums of {@code relu(l) − x·l + log1p(e)} into {@code recPerRow}. */
     abstract void bernoulliNll(double[] recPerRow);
 
     /**
-     * Evaluation only: the Bernoulli reconstruction term of every row, as {@link #readInput}, {@link #logits} and
-     * {@link #bernoulliNll} compute it, from the n × D output product {@code out} and the input rows at
-     * {@code xOffset} of {@code x}. Nothing is kept for a backward pass, so the single-precision passes work one row
-     * at a time in the L1 cache instead of over whole-batch arrays.
+     * Evaluation only: the Bernoulli reconstruction term of every row, as {@link #output} and {@link #bernoulliNll}
+     * compute it, from the n × D output product {@code out} and the input rows at {@code xOffset} of {@code x}, without
+     * the decoder mean. Nothing is kept for a backward pass, so the single-precision passes work one row at a time in
+     * the L1 cache instead of over whole-batch arrays.
      */
-    void bernoulliNll(Buffer out, long biasOffset, Buffer x, int xOffset, double[] recPerRow) {
-        readInput(x, xOffset);
-        logits(out, biasOffset);
-        bernoulliNll(recPerRow);
-    }
+    abstract void bernoulliNll(Buffer out, long biasOffset, Buffer x, int xOffset, double[] recPerRow);
 
     /** Writes the decoder mean m (n × D) to {@code dst}. */
     abstract void writeMean(Buffer dst);
@@ -288,14 +278,7 @@ abstract class HostPasses {
                 }
         }
 
-        @Override
-        void logits(Buffer out, long biasOffset) {
-            FloatBuffer o = (FloatBuffer) out;
-            readBias(biasOffset, inputDim);
-            RowSplit.SHARED.run(n, (half, r0, r1) -> logitRows(o, r0, r1));
-        }
-
-        /** {@link #logits} for rows [r0, r1). */
+        /** Logits {@code l = out + b} and {@code e = exp(−|l|)} for rows [r0, r1) (the bias already read). */
         private void logitRows(FloatBuffer out, int r0, int r1) {
             int s = r0 * inputDim, end = r1 * inputDim;
             out.get(s, l, s, end - s);
@@ -306,10 +289,7 @@ abstract class HostPasses {
         @Override
         void bernoulliNll(double[] recPerRow) {
             RowSplit.SHARED.run(n, (half, r0, r1) -> {
-                for (int k = r0 * inputDim, end = r1 * inputDim; k < end; k++) {
-                    float lk = l[k];
-                    tmp[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
-                }
+                bernoulliTerms(l, x, e, tmp, r0 * inputDim, r1 * inputDim);
                 for (int i = r0; i < r1; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
             });
         }
@@ -324,12 +304,9 @@ abstract class HostPasses {
                 for (int i = r0; i < r1; i++) {
                     o.get(i * d, lr, 0, d);
                     xs.get(xOffset + i * d, xr, 0, d);
-                    for (int k = 0; k < d; k++) lr[k] += bias[k];
+                    addRowVector(lr, d, 0, 1);
                     expNegAbs(lr, er, tr, rowBits[half], 0, d);
-                    for (int k = 0; k < d; k++) {
-                        float lk = lr[k];
-                        tr[k] = Math.max(lk, 0f) - xr[k] * lk + log1p(er[k]);
-                    }
+                    bernoulliTerms(lr, xr, er, tr, 0, d);
                     recPerRow[i] = sum(tr, 0, d);
                 }
             });
@@ -429,6 +406,14 @@ abstract class HostPasses {
             params.get(Math.toIntExact(offset), bias, 0, width);
         }
 
+        /** {@code out[k] = relu(l[k]) − x[k]·l[k] + log1p(e[k])} for k in [from, to): the Bernoulli NLL of each pixel. */
+        private static void bernoulliTerms(float[] l, float[] x, float[] e, float[] out, int from, int to) {
+            for (int k = from; k < to; k++) {
+                float lk = l[k];
+                out[k] = Math.max(lk, 0f) - x[k] * lk + log1p(e[k]);
+            }
+        }
+
         /** Adds the bias (first {@code width} entries of {@link #bias}) to rows [r0, r1) of a. */
         private void addRowVector(float[] a, int width, int r0, int r1) {
             for (int i = r0; i < r1; i++) {
@@ -481,16 +466,12 @@ abstract class HostPasses {
 
         /**
          * e[k] = exp(−|l[k]|), within 1.5 ulp, 0 below 1.2e-38 (Cephes' expf: exp(x) = 2^k·exp(r), k = round(x/ln 2),
-         * r = x − k·ln 2 by Cody–Waite, degree-6 polynomial for exp(r)). Three loops, because C2 (JDK 17) vectorises
-         * each but not one loop that mixes float arithmetic with the float↔int bit moves that build 2^k: 0.14 ms for
-         * the reference model's 100,352 logits, against 0.3–0.35 ms for ND4J's scalar libm {@code Exp} op plus the
-         * copies to and from native memory.
+         * r = x − k·ln 2 by Cody–Waite, degree-6 polynomial for exp(r)), for entries [from, to). Three loops, so that
+         * C2 (JDK 17) vectorises at least the first: it does not vectorise a loop that mixes float arithmetic with the
+         * float↔int bit moves that build 2^k, and measured at 0.4 ns per element each, the two bit-move loops run at
+         * scalar speed. 0.14 ms for the reference model's 100,352 logits, against 0.3–0.35 ms for ND4J's scalar libm
+         * {@code Exp} op plus the copies to and from native memory.
          */
-        static void expNegAbs(float[] l, float[] e, float[] t, int[] bits) {
-            expNegAbs(l, e, t, bits, 0, l.length);
-        }
-
-        /** {@link #expNegAbs(float[], float[], float[], int[])} for entries [from, to) only. */
         static void expNegAbs(float[] l, float[] e, float[] t, int[] bits, int from, int to) {
             for (int k = from; k < to; k++) {
                 float a = Math.abs(l[k]);
@@ -634,8 +615,8 @@ abstract class HostPasses {
                 }
         }
 
-        @Override
-        void logits(Buffer out, long biasOffset) {
+        /** Logits {@code l = out + b} and {@code e = exp(−|l|)}, the first half of {@link #output}. */
+        private void logits(Buffer out, long biasOffset) {
             ((DoubleBuffer) out).get(0, l, 0, l.length);
             readBias(biasOffset, inputDim);
             addRowVector(l, inputDim);
@@ -649,6 +630,13 @@ abstract class HostPasses {
                 tmp[k] = Math.max(lk, 0.0) - x[k] * lk + Math.log1p(e[k]);
             }
             for (int i = 0; i < n; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
+        }
+
+        @Override
+        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int xOffset, double[] recPerRow) {
+            readInput(xBuf, xOffset);
+            logits(out, biasOffset);
+            bernoulliNll(recPerRow);
         }
 
         @Override

@@ -238,18 +238,19 @@ public final class NativeMlpEngine implements VaeEngine {
         // The decoder's products need only z in native memory, and the host passes read x: both are bulk-copied
         // straight from the caller's arrays when those are whole row-major buffers (ND4J's row-view assign costs
         // an op call per chunk, and the importance-weighted NLL makes thousands of chunks).
-        boolean xDirect = ownsWholeBuffer(x), zDirect = ownsWholeBuffer(z);
+        Buffer xWhole = ownsWholeBuffer(x) ? HostPasses.nio(x) : null;
+        Buffer zWhole = ownsWholeBuffer(z) ? HostPasses.nio(z) : null;
         for (int r0 = 0; r0 < n; r0 += evalRows) {
             int r1 = Math.min(n, r0 + evalRows);
             Buffers buf = buffers(r1 - r0);
-            Buffer xSrc = HostPasses.nio(x);
+            Buffer xSrc = xWhole;
             int xOffset = r0 * inputDim;
-            if (!xDirect) {
+            if (xWhole == null) {
                 buf.setInput(rowRange(x, r0, r1));
                 xSrc = buf.x.nio;
                 xOffset = 0;
             }
-            if (zDirect) HostPasses.copy(HostPasses.nio(z), r0 * latentDim, buf.z.nio, (r1 - r0) * latentDim);
+            if (zWhole != null) HostPasses.copy(zWhole, r0 * latentDim, buf.z.nio, (r1 - r0) * latentDim);
             else buf.z.rows.assign(rowRange(z, r0, r1));
             if (arch.likelihood() == Likelihood.BERNOULLI) {
                 // Only the logits are needed (no decoder mean, residual or SSE): the importance-weighted NLL

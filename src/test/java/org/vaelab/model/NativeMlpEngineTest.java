@@ -229,7 +229,7 @@ class NativeMlpEngineTest {
         float[] l = new float[n], e = new float[n], t = new float[n];
         for (int i = 0; i < n; i++) l[i] = (i - n / 2) * 1e-4f; // −100 … 100
         l[0] = Float.NEGATIVE_INFINITY;
-        HostPasses.Single.expNegAbs(l, e, t, new int[n]);
+        HostPasses.Single.expNegAbs(l, e, t, new int[n], 0, n);
         double worst = 0;
         for (int i = 0; i < n; i++) {
             double exact = Math.exp(-Math.abs((double) l[i]));
