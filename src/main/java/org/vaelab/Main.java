@@ -24,10 +24,14 @@ import org.vaelab.train.Trainer;
  * JVM, so when the setting is missing this launcher starts one child JVM with the right environment and the same
  * classpath and options, and exits with its exit code. A user never has to export anything.
  *
- * <p>The child also gets {@code OPENBLAS_CORETYPE} when it is unset: the OpenBLAS 0.3.19 bundled with ND4J does not
- * recognise some virtualised CPUs (they report only "Intel Xeon Processor") and falls back to its SSE3 kernels,
- * which made every matrix product 2–4× slower here. The core type is chosen from the CPU's own flags (AVX-512 →
- * SkylakeX, AVX2 → Haswell), never guessed; a value already in the environment is respected.
+ * <p>The child also gets {@code OPENBLAS_CORETYPE}: the OpenBLAS 0.3.19 bundled with ND4J does not recognise some
+ * virtualised CPUs (they report only "Intel Xeon Processor") and falls back to its SSE3 kernels, which made every
+ * matrix product 2–4× slower here. The core type is chosen from the CPU's own flags (AVX-512 → SkylakeX, AVX2 →
+ * Haswell), never guessed. A value already in the environment is kept unless it names an older kernel family than
+ * the CPU supports: some machine images export {@code OPENBLAS_CORETYPE=Haswell} for every CPU, and on an AVX-512
+ * CPU (AMD EPYC, Zen 5) that made the reference model's products 1.45× slower than SkylakeX's kernels
+ * ({@code EngineStepTiming}, 2 runs each). Such a value is replaced with a one-line note saying so;
+ * {@code -Dvaelab.openblasCoreType=NAME} sets any core type, the environment's included.
  *
  * <p>Matrix products get every core, ND4J's own element-wise ops one thread: ND4J sets OpenBLAS's thread count to
  * {@code OMP_NUM_THREADS} when it starts, unless {@code ND4J_SKIP_BLAS_THREADS} is set, so the child gets
@@ -108,7 +112,11 @@ public final class Main {
         cmd.add(classpath());
         cmd.add(Main.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        childEnvironment(pb.environment(), Runtime.getRuntime().availableProcessors(), openBlasCoreType());
+        Map<String, String> env = pb.environment();
+        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(),
+                System.getProperty("vaelab.openblasCoreType"));
+        if (coreType.note() != null) System.err.println("vaelab: " + coreType.note());
+        childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
         Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         return p.waitFor();
@@ -116,9 +124,10 @@ public final class Main {
 
     /**
      * Adds the child's thread and BLAS settings to {@code env} (a copy of this process's environment): the OpenMP
-     * settings always, the others only where the user has not set them.
+     * settings and the chosen core type always, the others only where the user has not set them.
      *
-     * @param coreType the OpenBLAS core type for this CPU, or null when unknown (then OpenBLAS chooses)
+     * @param coreType the OpenBLAS core type the child runs with ({@link CoreType#choose}), or null to leave it to
+     *     OpenBLAS
      */
     static void childEnvironment(Map<String, String> env, int cores, String coreType) {
         env.put("OMP_NUM_THREADS", "1");
@@ -126,8 +135,53 @@ public final class Main {
         env.putIfAbsent("ND4J_SKIP_BLAS_THREADS", "1");
         env.putIfAbsent("OPENBLAS_NUM_THREADS", Integer.toString(cores));
         env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");
-        if (coreType != null) env.putIfAbsent("OPENBLAS_CORETYPE", coreType);
+        if (coreType != null) env.put("OPENBLAS_CORETYPE", coreType);
         env.put("VAELAB_CHILD", "1");
+    }
+
+    /**
+     * The OpenBLAS core type a child runs with, and the note to print when it overrides the environment's.
+     *
+     * @param value the core type, or null to leave the choice to OpenBLAS
+     * @param note one line for the user, or null when there is nothing to say
+     */
+    record CoreType(String value, String note) {
+
+        /**
+         * Chooses the core type: the one asked for with {@code -Dvaelab.openblasCoreType}; else the environment's,
+         * unless it is a known kernel family older than the CPU's; else the CPU's.
+         *
+         * @param inherited {@code OPENBLAS_CORETYPE} from this process's environment, or null
+         * @param detected the core type the CPU's flags support ({@link #openBlasCoreType()}), or null if unknown
+         * @param requested {@code -Dvaelab.openblasCoreType}, or null
+         */
+        static CoreType choose(String inherited, String detected, String requested) {
+            if (requested != null && !requested.isBlank()) return new CoreType(requested.trim(), null);
+            if (inherited == null || inherited.isBlank()) return new CoreType(detected, null);
+            int had = tier(inherited);
+            if (detected != null && had >= 0 && had < tier(detected)) {
+                return new CoreType(detected, "OPENBLAS_CORETYPE=" + inherited + " in the environment is an older kernel family"
+                        + " than this CPU supports, so this run uses " + detected + " (its matrix products are faster;"
+                        + " the results differ only by float rounding). To keep " + inherited
+                        + ", add -Dvaelab.openblasCoreType=" + inherited + ".");
+            }
+            return new CoreType(inherited, null);
+        }
+
+        /**
+         * How wide the vectors of an OpenBLAS x86-64 kernel family are: 3 AVX-512, 2 AVX2, 1 AVX, 0 SSE; -1 for a
+         * name this list does not know (then the environment's value is kept).
+         */
+        static int tier(String coreType) {
+            return switch (coreType.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "skylakex", "cooperlake", "sapphirerapids" -> 3;
+                case "haswell", "zen", "excavator" -> 2;
+                case "sandybridge", "bulldozer", "piledriver", "steamroller" -> 1;
+                case "prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "opteron", "barcelona", "bobcat",
+                        "katmai", "coppermine", "northwood", "banias", "generic" -> 0;
+                default -> -1;
+            };
+        }
     }
 
     /** The OpenBLAS kernel family this CPU supports, from /proc/cpuinfo's flags; null if unknown. */

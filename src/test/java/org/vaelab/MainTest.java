@@ -26,7 +26,7 @@ class MainTest {
         }
     }
 
-    /** The launcher, not the user, sets the thread settings; a value the user exported is kept (OpenMP's excepted). */
+    /** The launcher, not the user, sets the thread settings; a value the user exported is kept (OpenMP's and the core type, which CoreType.choose settles, excepted). */
     @Test
     void childEnvironmentHasTheThreadSettingsAndKeepsTheUsersOwn() {
         java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("PATH", "/bin"));
@@ -41,12 +41,36 @@ class MainTest {
         assertEquals("1", own.get("OMP_NUM_THREADS"), "ND4J's OpenMP threads must not spin beside OpenBLAS");
         assertEquals("1", own.get("OPENBLAS_NUM_THREADS"));
         assertEquals("20", own.get("OPENBLAS_THREAD_TIMEOUT"));
-        assertEquals("Haswell", own.get("OPENBLAS_CORETYPE"));
+        assertEquals("SkylakeX", own.get("OPENBLAS_CORETYPE"), "the core type is the one CoreType.choose made");
 
         java.util.Map<String, String> unknownCpu = new java.util.HashMap<>();
         Main.childEnvironment(unknownCpu, 4, null);
         assertEquals("4", unknownCpu.get("OPENBLAS_NUM_THREADS"));
         assertTrue(!unknownCpu.containsKey("OPENBLAS_CORETYPE"), "no core type is guessed for an unknown CPU");
+    }
+
+    /** An inherited core type older than the CPU's is replaced, with a note; an explicit request always wins. */
+    @Test
+    void coreTypeUpgradesAnOlderInheritedKernelAndKeepsTheRest() {
+        var upgraded = Main.CoreType.choose("Haswell", "SkylakeX", null);
+        assertEquals("SkylakeX", upgraded.value());
+        assertTrue(upgraded.note().contains("OPENBLAS_CORETYPE=Haswell") && upgraded.note().contains("-Dvaelab.openblasCoreType=Haswell"),
+                upgraded.note());
+        assertEquals("SkylakeX", Main.CoreType.choose("PRESCOTT", "SkylakeX", null).value(), "names are matched in any case");
+
+        assertEquals(new Main.CoreType("Haswell", null), Main.CoreType.choose("Haswell", "Haswell", null));
+        assertEquals(new Main.CoreType("CooperLake", null), Main.CoreType.choose("CooperLake", "SkylakeX", null),
+                "as wide as the CPU's: kept");
+        assertEquals(new Main.CoreType("SkylakeX", null), Main.CoreType.choose("SkylakeX", "Haswell", null),
+                "wider than the flags suggest: the user's choice, kept");
+        assertEquals(new Main.CoreType("MyOwnKernel", null), Main.CoreType.choose("MyOwnKernel", "SkylakeX", null),
+                "unknown names are kept");
+        assertEquals(new Main.CoreType("Haswell", null), Main.CoreType.choose("Haswell", null, null), "unknown CPU: kept");
+        assertEquals(new Main.CoreType("SkylakeX", null), Main.CoreType.choose(null, "SkylakeX", null));
+        assertEquals(new Main.CoreType(null, null), Main.CoreType.choose(null, null, null));
+        assertEquals(new Main.CoreType("Haswell", null), Main.CoreType.choose("Haswell", "SkylakeX", "Haswell"),
+                "-Dvaelab.openblasCoreType wins");
+        assertEquals(new Main.CoreType("Sandybridge", null), Main.CoreType.choose(null, "SkylakeX", " Sandybridge "));
     }
 
     @Test
