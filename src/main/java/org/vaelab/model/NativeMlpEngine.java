@@ -43,7 +43,8 @@ import org.vaelab.weighting.Weighting;
  * of {@link LossWeights} held constant.
  *
  * <h2>Where the work is done</h2>
- * The matrix products run in ND4J ({@link Nd4j#gemm} into preallocated arrays, i.e. OpenBLAS); everything
+ * The matrix products run in OpenBLAS, called directly on the arrays' native memory ({@link Gemm}: ND4J's own
+ * {@code Nd4j.gemm} adds about 24 µs per call), into preallocated arrays; everything
  * element-wise (bias, activation, reparameterisation, KL, the likelihood and their derivatives, the bias
  * gradients) runs in {@link HostPasses}, Java loops over heap copies of the products, which replaced ~60 native
  * ND4J ops per step (only tanh, when chosen, is still an ND4J op). For the reference model
@@ -54,7 +55,7 @@ import org.vaelab.weighting.Weighting;
  * <h2>Memory layout</h2>
  * All weights and biases are views of one flat parameter vector, and all their gradients views of one flat
  * gradient vector, so Adam ({@link FlatAdam}) is one pass over the whole model. Weight matrices are stored
- * column-major ({@code 'f'}) because {@link Nd4j#gemm} writes only into {@code 'f'} arrays. Activations are
+ * column-major ({@code 'f'}), the layout {@link Gemm} reads and writes. Activations are
  * row-major, one example per row like the caller's x, so that x needs no copy and the host passes read every
  * matrix with one bulk copy; gemm sees their transposes, which are column-major views, and computes
  * {@code outᵀ = Wᵀ·aᵀ}. Native activation and gradient buffers and the host passes' heap arrays are allocated
@@ -417,7 +418,7 @@ public final class NativeMlpEngine implements VaeEngine {
             a = buf.encAct[i];
         }
         Layer head = encoder[encoder.length - 1];
-        Nd4j.gemm(head.w, a.cols, buf.encOut.cols, true, false, 1.0, 0.0);
+        Gemm.product(head.w, true, a.cols, false, buf.encOut.cols);
         buf.host.head(buf.encOut.nio, head.biasOffset);
     }
 
@@ -435,13 +436,13 @@ public final class NativeMlpEngine implements VaeEngine {
             a = buf.decAct[i];
         }
         Layer last = decoder[decoder.length - 1];
-        Nd4j.gemm(last.w, a.cols, buf.logits.cols, true, false, 1.0, 0.0);
+        Gemm.product(last.w, true, a.cols, false, buf.logits.cols);
         return last;
     }
 
     /** out = act(a·W + b), computed as outᵀ = Wᵀ·aᵀ; the activation also stays in the host passes. */
     private void hidden(Buffers buf, boolean isEncoder, int slot, Layer layer, Mat a, Mat out) {
-        Nd4j.gemm(layer.w, a.cols, out.cols, true, false, 1.0, 0.0);
+        Gemm.product(layer.w, true, a.cols, false, out.cols);
         boolean relu = arch.activation() == Activation.RELU;
         buf.host.hiddenForward(isEncoder, slot, out.nio, layer.out, layer.biasOffset, relu);
         if (!relu) {
@@ -513,8 +514,8 @@ public final class NativeMlpEngine implements VaeEngine {
 
     /** ∂W = inᵀ·δ and (if dIn is not null) ∂inᵀ = W·δᵀ; ∂b comes from the host passes. */
     private static void layerBackward(Layer layer, Mat in, Mat delta, Mat dIn) {
-        Nd4j.gemm(in.cols, delta.cols, layer.gw, false, true, 1.0, 0.0);
-        if (dIn != null) Nd4j.gemm(layer.w, delta.cols, dIn.cols, false, false, 1.0, 0.0);
+        Gemm.product(in.cols, false, delta.cols, true, layer.gw);
+        if (dIn != null) Gemm.product(layer.w, false, delta.cols, false, dIn.cols);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -557,7 +558,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     /**
      * A batch-major matrix (one example per row, row-major), its transpose, the column-major view that
-     * {@link Nd4j#gemm} reads and writes without copying, and the NIO view through which the host passes read
+     * {@link Gemm} reads and writes without copying, and the NIO view through which the host passes read
      * and write it.
      */
     private record Mat(INDArray rows, INDArray cols, Buffer nio) {

@@ -115,11 +115,12 @@ public final class EngineStepTiming {
             INDArray gw = Nd4j.create(DataType.FLOAT, new long[]{in, out}, 'f');
             INDArray a = EngineFixtures.uniform(rng, n, in, DataType.FLOAT), o = Nd4j.create(DataType.FLOAT, n, out);
             INDArray delta = EngineFixtures.uniform(rng, n, out, DataType.FLOAT), dIn = Nd4j.create(DataType.FLOAT, n, in);
-            calls.add(() -> Nd4j.gemm(w, a.transpose(), o.transpose(), true, false, 1.0, 0.0));
-            calls.add(() -> Nd4j.gemm(a.transpose(), delta.transpose(), gw, false, true, 1.0, 0.0));
+            INDArray aT = a.transpose(), oT = o.transpose(), deltaT = delta.transpose(), dInT = dIn.transpose();
+            calls.add(() -> Gemm.product(w, true, aT, false, oT));
+            calls.add(() -> Gemm.product(aT, false, deltaT, true, gw));
             int products = 2;
             if (i != 0) {
-                calls.add(() -> Nd4j.gemm(w, delta.transpose(), dIn.transpose(), false, false, 1.0, 0.0));
+                calls.add(() -> Gemm.product(w, false, deltaT, false, dInT));
                 products++;
             }
             flops += products * 2.0 * in * out * n;

@@ -1,0 +1,87 @@
+package org.vaelab.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The direct CBLAS products against a triple loop, on the layouts the engine uses: offset views included. */
+class GemmTest {
+
+    /** c[i][j] = Σ_l op(a)[i][l]·op(b)[l][j] in double, read element by element through getDouble. */
+    private static double[][] reference(INDArray a, boolean ta, INDArray b, boolean tb) {
+        int m = (int) (ta ? a.columns() : a.rows()), k = (int) (ta ? a.rows() : a.columns());
+        int n = (int) (tb ? b.rows() : b.columns());
+        double[][] c = new double[m][n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int l = 0; l < k; l++) s += (ta ? a.getDouble(l, i) : a.getDouble(i, l)) * (tb ? b.getDouble(j, l) : b.getDouble(l, j));
+                c[i][j] = s;
+            }
+        return c;
+    }
+
+    private static void assertProduct(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c, double tol) {
+        double[][] want = reference(a, ta, b, tb);
+        Gemm.product(a, ta, b, tb, c);
+        for (int i = 0; i < want.length; i++)
+            for (int j = 0; j < want[0].length; j++)
+                assertEquals(want[i][j], c.getDouble(i, j), tol * (1 + Math.abs(want[i][j])), "c[" + i + "][" + j + "]");
+    }
+
+    /** An 'f' matrix that is a view at an offset inside a larger flat vector, like the engine's weights. */
+    private static INDArray weightView(INDArray flat, long offset, int rows, int cols) {
+        return Nd4j.create(flat.data(), new long[]{rows, cols}, new long[]{1, rows}, offset, 'f', flat.dataType());
+    }
+
+    @Test
+    void everyTransposeCombinationMatchesTheTripleLoopInBothPrecisions() {
+        for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            Random rng = new Random(3);
+            double tol = t == DataType.FLOAT ? 1e-5 : 1e-12;
+            // Weights as views of one flat vector at non-zero offsets; activations as transposes of row-major arrays.
+            INDArray flat = EngineFixtures.uniform(rng, 1, 7 + 5 * 3 + 3 * 5, t).reshape(-1);
+            INDArray w = weightView(flat, 7, 5, 3);       // in × out = 5 × 3
+            INDArray gw = weightView(flat, 7 + 15, 5, 3); // written by the ∂W product
+            INDArray x = EngineFixtures.uniform(rng, 4, 5, t), delta = EngineFixtures.uniform(rng, 4, 3, t);
+            INDArray out = Nd4j.create(t, 4, 3), dIn = Nd4j.create(t, 4, 5);
+            assertProduct(w, true, x.transpose(), false, out.transpose(), tol);            // forward outᵀ = Wᵀ·xᵀ
+            assertProduct(x.transpose(), false, delta.transpose(), true, gw, tol);         // ∂W = xᵀ·δ
+            assertProduct(w, false, delta.transpose(), false, dIn.transpose(), tol);       // ∂xᵀ = W·δᵀ
+            assertProduct(w, true, w, false, Nd4j.create(t, new long[]{3, 3}, 'f'), tol); // both transposes of one view
+            assertEquals(7 + 15, gw.offset());
+            assertEquals(0.0, flat.get(NDArrayIndex.interval(0, 7)).sub(
+                    EngineFixtures.uniform(new Random(3), 1, 37, t).reshape(-1).get(NDArrayIndex.interval(0, 7))).amaxNumber().doubleValue(),
+                    "nothing before the written view changed");
+        }
+    }
+
+    @Test
+    void rowRangeViewsOfARowMajorArrayAreReadAtTheirOffset() {
+        Random rng = new Random(4);
+        INDArray big = EngineFixtures.uniform(rng, 10, 6, DataType.FLOAT);
+        INDArray rows = big.get(NDArrayIndex.interval(3, 7), NDArrayIndex.all()); // offset 18
+        assertTrue(rows.offset() > 0);
+        INDArray w = EngineFixtures.uniform(rng, 6, 2, DataType.FLOAT).dup('f');
+        assertProduct(w, true, rows.transpose(), false, Nd4j.create(DataType.FLOAT, 4, 2).transpose(), 1e-5);
+    }
+
+    @Test
+    void badShapesLayoutsAndTypesFailWithTheShapes() {
+        INDArray a = Nd4j.create(DataType.FLOAT, new long[]{3, 4}, 'f'), c = Nd4j.create(DataType.FLOAT, new long[]{3, 3}, 'f');
+        var e = assertThrows(IllegalArgumentException.class, () -> Gemm.product(a, false, a, false, c));
+        assertTrue(e.getMessage().contains("[3, 4]"), e.getMessage());
+        INDArray rowMajor = Nd4j.create(DataType.FLOAT, 3, 4);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.product(rowMajor, false, a, true, c));
+        INDArray d = Nd4j.create(DataType.DOUBLE, new long[]{3, 4}, 'f');
+        assertThrows(IllegalArgumentException.class, () -> Gemm.product(a, false, d, true, c));
+    }
+}
