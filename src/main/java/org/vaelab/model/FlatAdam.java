@@ -23,8 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in all, against 1.9–2.1 ms (reference model, same process, interleaved). Parameters are re-read from native
  * memory on every step, so writes through {@link NativeMlpEngine#parameters()} between steps are respected.
  *
- * <p>Two threads: the blocks are split in halves between the caller and {@link RowSplit}'s helper (elements are
- * independent, so the result does not depend on the split). An earlier attempt was slower (median 9.6 against
+ * <p>Two threads: the blocks are split into {@link RowSplit#PARTS} parts shared between the caller and
+ * {@link RowSplit}'s helper (elements are independent, so the result does not depend on the split). An earlier attempt was slower (median 9.6 against
  * 8.35 ms per step on 2 cores) because OpenBLAS's worker thread kept spinning on the other core after each matrix
  * product; the launcher now sets {@code OPENBLAS_THREAD_TIMEOUT=4} so that it sleeps instead (see {@code Main}).
  */
@@ -52,7 +52,7 @@ final class FlatAdam {
     /** The moments, one array per block: indexing them like the block buffers lets the JIT vectorise the update. */
     private final float[][] mf, vf;
     private final double[][] md, vd;
-    /** Per-half block buffers: the two halves of the blocks are updated on two threads ({@link RowSplit}). */
+    /** Per-part block buffers: the parts of the blocks are updated on two threads ({@link RowSplit}). */
     private final float[][] pfBlock, gfBlock;
     private final double[][] pdBlock, gdBlock;
     private long t;
@@ -77,12 +77,12 @@ final class FlatAdam {
         int blocks = (n + BLOCK - 1) / BLOCK;
         mf = single ? new float[blocks][BLOCK] : null;
         vf = single ? new float[blocks][BLOCK] : null;
-        pfBlock = single ? new float[2][BLOCK] : null;
-        gfBlock = single ? new float[2][BLOCK] : null;
+        pfBlock = single ? new float[RowSplit.PARTS][BLOCK] : null;
+        gfBlock = single ? new float[RowSplit.PARTS][BLOCK] : null;
         md = single ? null : new double[blocks][BLOCK];
         vd = single ? null : new double[blocks][BLOCK];
-        pdBlock = single ? null : new double[2][BLOCK];
-        gdBlock = single ? null : new double[2][BLOCK];
+        pdBlock = single ? null : new double[RowSplit.PARTS][BLOCK];
+        gdBlock = single ? null : new double[RowSplit.PARTS][BLOCK];
     }
 
     /** The first (k = 1) or second (k = 2) moment of parameter i, for tests. */
@@ -106,8 +106,8 @@ final class FlatAdam {
         if (mf != null) {
             FloatBuffer p = params.data().asNioFloat(), g = grad.data().asNioFloat();
             float b1 = (float) beta1, b2 = (float) beta2, a = (float) alpha, e = (float) eps;
-            RowSplit.SHARED.run(mf.length, (half, b0, b1End) -> {
-                float[] pBlock = pfBlock[half], gBlock = gfBlock[half];
+            RowSplit.SHARED.run(mf.length, (part, b0, b1End) -> {
+                float[] pBlock = pfBlock[part], gBlock = gfBlock[part];
                 for (int b = b0; b < b1End; b++) {
                     int from = b * BLOCK, len = Math.min(BLOCK, n - from);
                     g.get(from, gBlock, 0, len);
@@ -122,8 +122,8 @@ final class FlatAdam {
             });
         } else {
             DoubleBuffer p = params.data().asNioDouble(), g = grad.data().asNioDouble();
-            RowSplit.SHARED.run(md.length, (half, b0, b1End) -> {
-                double[] pBlock = pdBlock[half], gBlock = gdBlock[half];
+            RowSplit.SHARED.run(md.length, (part, b0, b1End) -> {
+                double[] pBlock = pdBlock[part], gBlock = gdBlock[part];
                 for (int b = b0; b < b1End; b++) {
                     int from = b * BLOCK, len = Math.min(BLOCK, n - from);
                     g.get(from, gBlock, 0, len);

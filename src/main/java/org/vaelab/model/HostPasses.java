@@ -27,9 +27,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code min(a·2^100·2^100, 1)} is 0 for 0 and 1 for every positive float, subnormals included (2^600·2^600 in
  * double precision).
  *
- * <p>Two threads: the single-precision passes over whole batches split their rows in halves between the caller and
- * {@link RowSplit}'s helper thread, which would otherwise idle while OpenBLAS is not running. A pass that reduces
- * over rows (bias gradients, squared error) keeps one accumulator per half and adds them in half order, so results
+ * <p>Two threads: the single-precision passes over whole batches split their rows into {@link RowSplit#PARTS} parts
+ * shared between the caller and {@link RowSplit}'s helper thread, which would otherwise idle while OpenBLAS is not
+ * running. A pass that reduces over rows (bias gradients) keeps one accumulator per part and adds them in part order, so results
  * do not depend on which thread ran what. Work on the n × d latent matrices (d = 32 for the reference model) stays on
  * the caller: it is too small to pay for a hand-off.
  *
@@ -162,12 +162,13 @@ abstract class HostPasses {
         private final int[] scaleBits;
         private final float[][] enc, dec;
         private final float[] delta;
-        /** Column sums of each half's rows ({@link #columnSums}); per-row squared error of {@link #likelihood}. */
-        private final float[][] halfColSums = new float[2][];
+        /** Column sums of each part's rows ({@link #columnSums}); per-row squared error of {@link #likelihood}. */
+        private final float[][] partColSums = new float[RowSplit.PARTS][];
         private final double[] rowSse;
-        /** Per-half row scratch of {@link #bernoulliNll(Buffer, long, Buffer, int, double[])}: logits, e, terms, x. */
-        private final float[][] rowL = new float[2][], rowE = new float[2][], rowT = new float[2][], rowX = new float[2][];
-        private final int[][] rowBits = new int[2][];
+        /** Per-part row scratch of {@link #bernoulliNll(Buffer, long, Buffer, int, double[])}: logits, e, terms, x. */
+        private final float[][] rowL = new float[RowSplit.PARTS][], rowE = new float[RowSplit.PARTS][],
+                rowT = new float[RowSplit.PARTS][], rowX = new float[RowSplit.PARTS][];
+        private final int[][] rowBits = new int[RowSplit.PARTS][];
         private final float[] headOut, mu, logvar, std, eps, z, dz, dHead;
 
         Single(int n, VaeArchitecture arch, int maxHidden, FloatBuffer params, FloatBuffer grad) {
@@ -185,15 +186,14 @@ abstract class HostPasses {
             int widest = Math.max(Math.max(inputDim, 2 * latentDim), maxHidden);
             bias = new float[widest];
             colSums = new float[widest];
-            halfColSums[0] = new float[widest];
-            halfColSums[1] = new float[widest];
+            for (int p = 0; p < RowSplit.PARTS; p++) partColSums[p] = new float[widest];
             rowSse = new double[n];
             enc = new float[arch.encoderHidden().size()][];
             for (int i = 0; i < enc.length; i++) enc[i] = new float[n * arch.encoderHidden().get(i)];
             dec = new float[arch.decoderHidden().size()][];
             for (int i = 0; i < dec.length; i++) dec[i] = new float[n * arch.decoderHidden().get(i)];
             delta = new float[n * maxHidden];
-            for (int h = 0; h < 2; h++) {
+            for (int h = 0; h < RowSplit.PARTS; h++) {
                 rowL[h] = new float[inputDim];
                 rowE[h] = new float[inputDim];
                 rowT[h] = new float[inputDim];
@@ -225,7 +225,7 @@ abstract class HostPasses {
             float[] a = encoder ? enc[slot] : dec[slot];
             FloatBuffer o = (FloatBuffer) out;
             readBias(biasOffset, width);
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 int s = r0 * width, end = r1 * width;
                 o.get(s, a, s, end - s);
                 addRowVector(a, width, r0, r1);
@@ -288,7 +288,7 @@ abstract class HostPasses {
 
         @Override
         void bernoulliNll(double[] recPerRow) {
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 bernoulliTerms(l, x, e, tmp, r0 * inputDim, r1 * inputDim);
                 for (int i = r0; i < r1; i++) recPerRow[i] = sum(tmp, i * inputDim, inputDim);
             });
@@ -299,13 +299,13 @@ abstract class HostPasses {
             FloatBuffer o = (FloatBuffer) out, xs = (FloatBuffer) xBuf;
             int d = inputDim;
             readBias(biasOffset, d);
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
-                float[] lr = rowL[half], er = rowE[half], tr = rowT[half], xr = rowX[half];
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
+                float[] lr = rowL[part], er = rowE[part], tr = rowT[part], xr = rowX[part];
                 for (int i = r0; i < r1; i++) {
                     o.get(i * d, lr, 0, d);
                     xs.get(xOffset + i * d, xr, 0, d);
                     addRowVector(lr, d, 0, 1);
-                    expNegAbs(lr, er, tr, rowBits[half], 0, d);
+                    expNegAbs(lr, er, tr, rowBits[part], 0, d);
                     bernoulliTerms(lr, xr, er, tr, 0, d);
                     recPerRow[i] = sum(tr, 0, d);
                 }
@@ -316,7 +316,7 @@ abstract class HostPasses {
         void output(Buffer out, long biasOffset) {
             FloatBuffer o = (FloatBuffer) out;
             readBias(biasOffset, inputDim);
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 logitRows(o, r0, r1);
                 // sigmoid(l) = 1/(1 + e) for l ≥ 0, e/(1 + e) for l < 0: the numerator is max(e, [l > 0]).
                 for (int k = r0 * inputDim, end = r1 * inputDim; k < end; k++) {
@@ -333,7 +333,7 @@ abstract class HostPasses {
 
         @Override
         double likelihood(boolean bernoulli, double sigma, double[] recPerRow) {
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 int s = r0 * inputDim, end = r1 * inputDim;
                 for (int k = s; k < end; k++) r[k] = m[k] - x[k];
                 for (int k = s; k < end; k++) tmp[k] = r[k] * r[k];
@@ -352,7 +352,7 @@ abstract class HostPasses {
         void outputDelta(double plain, double curved, Buffer dLogits, long gradBiasOffset) {
             float p = (float) plain, c = (float) curved;
             FloatBuffer out = (FloatBuffer) dLogits;
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 int s = r0 * inputDim, end = r1 * inputDim;
                 if (c == 0) {
                     for (int k = s; k < end; k++) tmp[k] = p * r[k];
@@ -363,7 +363,7 @@ abstract class HostPasses {
                     }
                 }
                 out.put(s, tmp, s, end - s);
-                columnSums(half, tmp, r0, r1, inputDim);
+                columnSums(part, tmp, r0, r1, inputDim);
             });
             writeColumnSums(inputDim, gradBiasOffset);
         }
@@ -372,13 +372,13 @@ abstract class HostPasses {
         void hiddenBackward(boolean encoder, int slot, Buffer deltaBuf, int width, long gradBiasOffset, boolean relu) {
             float[] a = encoder ? enc[slot] : dec[slot];
             FloatBuffer db = (FloatBuffer) deltaBuf;
-            RowSplit.SHARED.run(n, (half, r0, r1) -> {
+            RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 int s = r0 * width, end = r1 * width;
                 db.get(s, delta, s, end - s);
                 if (relu) for (int k = s; k < end; k++) delta[k] *= Math.min(a[k] * BIG * BIG, 1f);
                 else for (int k = s; k < end; k++) delta[k] *= 1 - a[k] * a[k];
                 db.put(s, delta, s, end - s);
-                columnSums(half, delta, r0, r1, width);
+                columnSums(part, delta, r0, r1, width);
             });
             writeColumnSums(width, gradBiasOffset);
         }
@@ -397,8 +397,7 @@ abstract class HostPasses {
                 }
             }
             ((FloatBuffer) dHeadBuf).put(0, dHead, 0, dHead.length);
-            columnSums(0, dHead, 0, n / 2, 2 * d);
-            columnSums(1, dHead, n / 2, n, 2 * d);
+            RowSplit.serial(n, (part, r0, r1) -> columnSums(part, dHead, r0, r1, 2 * d));
             writeColumnSums(2 * d, gradBiasOffset);
         }
 
@@ -422,9 +421,9 @@ abstract class HostPasses {
             }
         }
 
-        /** Column sums of rows [r0, r1) of the row-major matrix a (width columns) into half {@code half}'s sums. */
-        private void columnSums(int half, float[] a, int r0, int r1, int width) {
-            float[] sums = halfColSums[half];
+        /** Column sums of rows [r0, r1) of the row-major matrix a (width columns) into part {@code part}'s sums. */
+        private void columnSums(int part, float[] a, int r0, int r1, int width) {
+            float[] sums = partColSums[part];
             java.util.Arrays.fill(sums, 0, width, 0f);
             for (int i = r0; i < r1; i++) {
                 int s = i * width;
@@ -432,10 +431,13 @@ abstract class HostPasses {
             }
         }
 
-        /** Writes the sum of the two halves' {@link #columnSums} (a bias gradient) to the gradient vector at offset. */
+        /** Writes the parts' {@link #columnSums}, added in part order (a bias gradient), to the gradient vector at offset. */
         private void writeColumnSums(int width, long offset) {
-            float[] a = halfColSums[0], b = halfColSums[1];
-            for (int j = 0; j < width; j++) colSums[j] = a[j] + b[j];
+            System.arraycopy(partColSums[0], 0, colSums, 0, width);
+            for (int p = 1; p < RowSplit.PARTS; p++) {
+                float[] a = partColSums[p];
+                for (int j = 0; j < width; j++) colSums[j] += a[j];
+            }
             grad.put(Math.toIntExact(offset), colSums, 0, width);
         }
 

@@ -2,28 +2,35 @@ package org.vaelab.model;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a loop over rows as two halves, {@code [0, n/2)} on the calling thread and {@code [n/2, n)} on one helper
- * thread, so that the element-wise passes and Adam use the second core that OpenBLAS uses for the matrix products.
+ * Runs a loop over rows as {@value #PARTS} fixed parts, shared between the calling thread and one helper thread, so
+ * that the element-wise passes and Adam use the second core that OpenBLAS uses for the matrix products.
  *
- * <p>Why not an {@code ExecutorService}: a step of the reference model has about a dozen such passes of 20–200 µs
- * each, and a park/unpark hand-off costs tens of microseconds on a VM; here the helper spins briefly for the next
- * pass before it parks, and the caller spins for the helper's half, which takes as long as its own.
+ * <p>Why not an {@code ExecutorService}: a step of the reference model has about a dozen such passes of 20–700 µs
+ * each, and a park/unpark hand-off costs tens of microseconds on a VM. Here the helper spins briefly for the next
+ * pass before it parks, and the parts are handed out one at a time to whichever thread asks first: the caller starts
+ * on them at once, the helper joins when it wakes, and the caller waits at most for the one part the helper is
+ * running. An earlier version gave each thread a fixed half, and the caller then waited for the helper to wake up;
+ * a profile of training showed the caller spinning in that wait for about a third of its Java time.
  *
- * <p>Determinism: the split is the same whether or not the helper runs it (when another thread holds the helper, or
- * a body itself calls {@link #run}, the caller runs both halves itself, first then second), and a body that reduces keeps one accumulator per half,
- * combined in half order by the caller. So results do not depend on threading.
+ * <p>Determinism: the parts are the same whichever thread runs them ({@link #from}), a body that reduces keeps one
+ * accumulator per part, and the caller combines them in part order. When the helper is taken (by another calling
+ * thread, or by a body that itself calls {@link #run}) the caller runs every part itself, in order. So results do not
+ * depend on threading.
  */
 final class RowSplit {
 
-    /** A loop body over rows {@code [from, to)}; {@code half} (0 or 1) selects per-half accumulators. */
+    /** A loop body over rows {@code [from, to)}; {@code part} (0 to {@link #PARTS} − 1) selects per-part accumulators. */
     interface Body {
-        void run(int half, int from, int to);
+        void run(int part, int from, int to);
     }
 
-    /** Below this many rows (or blocks) both halves run on the caller: the hand-off would cost more than it saves. */
+    /** Parts per run: fine enough that a helper which wakes late still takes a share, coarse enough to cost nothing. */
+    static final int PARTS = 8;
+    /** Below this many rows (or blocks) every part runs on the caller: the hand-off would cost more than it saves. */
     static final int MIN_SPLIT = 16;
     /** Spin iterations of the idle helper before it parks (a few µs): 0, 400 and 5,000 timed alike within noise. */
     private static final int HELPER_SPINS = 100;
@@ -34,10 +41,9 @@ final class RowSplit {
     private final Thread helper;
     /** Held by the one caller using the helper; not reentrant, so a run inside a body runs on its caller alone. */
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger posted = new AtomicInteger(), finished = new AtomicInteger();
-    private volatile Body body;
-    private volatile int from, to;
-    private volatile Throwable failure;
+    /** How many jobs have been posted; the helper compares it with the count it has seen. */
+    private final AtomicInteger posted = new AtomicInteger();
+    private volatile Job job;
 
     private RowSplit(boolean threaded) {
         if (threaded) {
@@ -49,38 +55,63 @@ final class RowSplit {
         }
     }
 
-    /** Runs {@code body} over {@code [0, n/2)} as half 0 and {@code [n/2, n)} as half 1; returns when both are done. */
+    /** The first row of part {@code part} of n rows; part {@link #PARTS} gives n. */
+    static int from(int n, int part) {
+        return (int) ((long) n * part / PARTS);
+    }
+
+    /** Runs {@code body} over every part of {@code [0, n)}; returns when all are done, rethrowing a part's failure. */
     void run(int n, Body body) {
-        int mid = n / 2;
         if (helper == null || n < MIN_SPLIT || !busy.compareAndSet(false, true)) {
-            body.run(0, 0, mid);
-            body.run(1, mid, n);
+            serial(n, body);
             return;
         }
         try {
-            this.body = body;
-            this.from = mid;
-            this.to = n;
-            int ticket = posted.incrementAndGet();
+            Job j = new Job(n, body);
+            job = j;
+            posted.incrementAndGet();
             LockSupport.unpark(helper);
-            Throwable mine = null;
-            try {
-                body.run(0, 0, mid);
-            } catch (Throwable t) {
-                mine = t;
-            }
-            // Wait even when our half failed: the helper must be done with this body before the next run posts one.
-            for (int spins = 0; finished.get() != ticket; spins++) {
+            j.work();
+            // Every part is claimed by now; wait for the one the helper may still be running.
+            for (int spins = 0; j.done.get() < PARTS; spins++) {
                 if (spins < 1 << 16) Thread.onSpinWait();
                 else Thread.yield();   // the helper was descheduled: let it run
             }
-            Throwable theirs = failure;
-            failure = null;
-            if (mine != null && theirs != null) mine.addSuppressed(theirs);
-            if (mine != null) throw unchecked(mine);
-            if (theirs != null) throw unchecked(theirs);
+            Throwable failure = j.failure.get();
+            if (failure != null) throw unchecked(failure);
         } finally {
             busy.set(false);
+        }
+    }
+
+    /** Runs every part on the calling thread, in order. */
+    static void serial(int n, Body body) {
+        for (int p = 0; p < PARTS; p++) body.run(p, from(n, p), from(n, p + 1));
+    }
+
+    /** One run's parts, each claimed exactly once (by {@code next}) by the caller or the helper. */
+    private static final class Job {
+        final int n;
+        final Body body;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int n, Body body) {
+            this.n = n;
+            this.body = body;
+        }
+
+        /** Claims and runs parts until none is left; a finished job has none, so a late helper does nothing. */
+        void work() {
+            for (int p; (p = next.getAndIncrement()) < PARTS; ) {
+                try {
+                    body.run(p, from(n, p), from(n, p + 1));
+                } catch (Throwable t) {
+                    if (!failure.compareAndSet(null, t)) failure.get().addSuppressed(t);
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
         }
     }
 
@@ -98,12 +129,7 @@ final class RowSplit {
                 else LockSupport.park(this);
             }
             seen = posted.get();
-            try {
-                body.run(1, from, to);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            finished.set(seen);
+            job.work();
         }
     }
 }

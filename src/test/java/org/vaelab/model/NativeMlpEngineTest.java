@@ -266,7 +266,7 @@ class NativeMlpEngineTest {
     @Test
     void equalSeedsGiveIdenticalRuns() {
         // Batch 40 splits the element-wise passes between two threads; engine c runs while this thread holds
-        // RowSplit's helper, so c does both halves itself. All three must agree to the bit.
+        // RowSplit's helper, so c runs every part itself. All three must agree to the bit.
         VaeArchitecture arch = VaeArchitecture.bernoulli(20, List.of(16, 8), 4, Activation.RELU);
         NativeMlpEngine a = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
         NativeMlpEngine b = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
@@ -282,8 +282,8 @@ class NativeMlpEngineTest {
             la = a.step(x, eps, beta, p).loss();
             lb = b.step(x, eps, beta, p).loss();
             double[] lc = new double[1];
-            RowSplit.SHARED.run(RowSplit.MIN_SPLIT, (half, from, to) -> {
-                if (half == 0) lc[0] = c.step(x, eps, beta, p).loss();
+            RowSplit.SHARED.run(RowSplit.MIN_SPLIT, (part, from, to) -> {
+                if (part == 0) lc[0] = c.step(x, eps, beta, p).loss();
             });
             lo = other.step(x, eps, beta, p).loss();
             assertEquals(la, lb, 0.0, "step " + t);
