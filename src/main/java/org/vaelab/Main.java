@@ -29,7 +29,7 @@ import org.vaelab.train.Trainer;
  * matrix product 2–4× slower here. The core type is chosen from the CPU's own flags (AVX-512 → SkylakeX, AVX2 →
  * Haswell), never guessed. A value already in the environment is kept unless it names an older kernel family than
  * the CPU supports: some machine images export {@code OPENBLAS_CORETYPE=Haswell} for every CPU, and on an AVX-512
- * CPU (AMD EPYC, Zen 5) that made the reference model's products 1.45× slower than SkylakeX's kernels
+ * CPU (AMD EPYC, Zen 5) that made the reference model's products 1.36–1.59× slower than SkylakeX's kernels
  * ({@code EngineStepTiming}, 2 runs each). Such a value is replaced with a one-line note saying so;
  * {@code -Dvaelab.openblasCoreType=NAME} sets any core type, the environment's included.
  *
