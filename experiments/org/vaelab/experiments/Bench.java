@@ -142,9 +142,10 @@ public final class Bench implements Experiment {
             lines.add(l);
         }
         Path report = Path.of(o.reportsDir(), name(), "bench.md");
+        var machine = SystemInfo.hardware();
         AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + iwLine + "; " + dl4jLine)
                 + "\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
-                + "Machine: " + SystemInfo.hardware().get("cpu") + ", " + SystemInfo.hardware().get("cores") + " cores; "
+                + "Machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; "
                 + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q compile exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
         ReportIndex.update(report.getParent().getParent());
         out.println("report: " + report);
@@ -207,10 +208,7 @@ public final class Bench implements Experiment {
 
     private static String settings() {
         var h = SystemInfo.hardware();
-        return String.format("OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_THREAD_TIMEOUT=%s,"
-                        + " ND4J_SKIP_BLAS_THREADS=%s, OPENBLAS_CORETYPE=%s, %s cores, max heap %s MiB, ND4J %s",
-                h.get("OMP_NUM_THREADS"), h.get("OMP_WAIT_POLICY"), h.get("OPENBLAS_NUM_THREADS"), h.get("OPENBLAS_THREAD_TIMEOUT"),
-                h.get("ND4J_SKIP_BLAS_THREADS"), h.get("OPENBLAS_CORETYPE"), h.get("cores"),
+        return String.format("%s, %s cores, max heap %s MiB, ND4J %s", SystemInfo.threadSettings(), h.get("cores"),
                 h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"));
     }
 }

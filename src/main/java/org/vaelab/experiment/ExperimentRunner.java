@@ -65,10 +65,7 @@ public final class ExperimentRunner {
         Overrides.Shard shard = overrides.shard();
         out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
                 shard == null ? "" : ", shard " + shard + " of them", dir);
-        out.printf("threads: OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_THREAD_TIMEOUT=%s, OPENBLAS_CORETYPE=%s,"
-                        + " %d cores%n", System.getenv("OMP_NUM_THREADS"), System.getenv("OPENBLAS_NUM_THREADS"),
-                System.getenv("OPENBLAS_THREAD_TIMEOUT"), System.getenv("OPENBLAS_CORETYPE"),
-                Runtime.getRuntime().availableProcessors());
+        out.printf("threads: %s, %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
 
         Context ctx = new Context();
         List<RunRecord> records = new ArrayList<>();

@@ -6,12 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Versions, hardware and code revision, captured once per process and recorded with every run. */
 public final class SystemInfo {
+
+    /** The environment variables that set ND4J's and OpenBLAS's threads and kernels (see {@code org.vaelab.Main}). */
+    public static final List<String> THREAD_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE",
+            "OPENBLAS_NUM_THREADS", "OPENBLAS_THREAD_TIMEOUT", "ND4J_SKIP_BLAS_THREADS");
 
     private SystemInfo() {
     }
@@ -32,13 +38,13 @@ public final class SystemInfo {
         h.put("cpu", cpuModel());
         h.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         h.put("maxHeapMiB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
-        h.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
-        h.put("OMP_WAIT_POLICY", String.valueOf(System.getenv("OMP_WAIT_POLICY")));
-        h.put("OPENBLAS_CORETYPE", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
-        h.put("OPENBLAS_NUM_THREADS", String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")));
-        h.put("OPENBLAS_THREAD_TIMEOUT", String.valueOf(System.getenv("OPENBLAS_THREAD_TIMEOUT")));
-        h.put("ND4J_SKIP_BLAS_THREADS", String.valueOf(System.getenv("ND4J_SKIP_BLAS_THREADS")));
+        for (String name : THREAD_VARIABLES) h.put(name, String.valueOf(System.getenv(name)));
         return h;
+    }
+
+    /** The thread settings in force, as {@code NAME=value, …} over {@link #THREAD_VARIABLES}, for start-up lines. */
+    public static String threadSettings() {
+        return THREAD_VARIABLES.stream().map(name -> name + "=" + System.getenv(name)).collect(Collectors.joining(", "));
     }
 
     /** Peak resident memory of this process in MiB (VmHWM from /proc/self/status), or -1 where unavailable. */

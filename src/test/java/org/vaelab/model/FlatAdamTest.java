@@ -62,7 +62,7 @@ class FlatAdamTest {
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void momentsOfAZeroGradientNeverBecomeSubnormal(DataType type) {
-        // Enough blocks for the two-thread split; entry 0 is in the caller's half, n − 1 in the helper's.
+        // Enough blocks for the two-thread split; entry 0 is in the first part (the caller's), n − 1 in the last.
         int n = (RowSplit.MIN_SPLIT + 1) * FlatAdam.BLOCK + 5;
         INDArray params = Nd4j.zeros(type, n), grad = Nd4j.zeros(type, n);
         FlatAdam adam = new FlatAdam(params, grad, 1e-3, 0.9, 0.999, 1e-8);
