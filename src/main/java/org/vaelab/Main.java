@@ -48,10 +48,15 @@ import org.vaelab.train.Trainer;
  */
 public final class Main {
 
-    /** Exit codes: 0 success, 2 bad command line, 3 missing or corrupt data, 4 verification found differences, 1 anything else. */
+    /**
+     * Exit codes: 0 success, 2 bad command line, 3 missing or corrupt data, 4 verification found differences, 5 some
+     * runs failed (the report lists them), 1 anything else.
+     */
     static final int BAD_USAGE = 2;
     static final int BAD_DATA = 3;
     static final int VERIFY_FAILED = 4;
+    /** Some runs failed (e.g. diverged): the report was written and lists them; the next invocation retries them. */
+    static final int RUNS_FAILED = 5;
 
     private Main() {
     }
@@ -86,8 +91,8 @@ public final class Main {
         try {
             ExperimentRunner runner = new ExperimentRunner(System.out, new Trainer());
             if (overrides.verify()) return runner.verify(experiment, overrides) == 0 ? 0 : VERIFY_FAILED;
-            runner.run(experiment, overrides);
-            return 0;
+            ExperimentRunner.Result result = runner.run(experiment, overrides);
+            return result.failed() > 0 ? RUNS_FAILED : 0;
         } catch (org.vaelab.data.DataException e) {
             System.err.println("vaelab: " + e.getMessage());
             return BAD_DATA;

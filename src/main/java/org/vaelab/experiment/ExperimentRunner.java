@@ -30,6 +30,7 @@ import org.vaelab.report.MarkdownReport;
 import org.vaelab.report.ReportSpec;
 import org.vaelab.report.RunFiles;
 import org.vaelab.report.RunRecord;
+import org.vaelab.report.StoreLock;
 import org.vaelab.train.ConsoleProgress;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.DivergenceException;
@@ -53,65 +54,178 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Runs the experiment and returns the path of its report. With {@code -Dshard=i/n} only that slice of the runs is
-     * trained, and the report is written once every run of the plan is in the store.
+     * What a run of an experiment produced.
+     *
+     * @param folder   the report folder (the canonical one, or a variant's)
+     * @param report   the report written, or null if runs of the plan are still missing (a shard)
+     * @param planned  runs in the plan
+     * @param finished runs that finished
+     * @param failed   runs that failed (diverged); the report lists them
      */
-    public Path run(Experiment experiment, Overrides overrides) throws IOException {
+    public record Result(Path folder, Path report, int planned, int finished, int failed) {
+    }
+
+    /**
+     * Runs the experiment: trains every run of the plan that has no finished record (or reuses it), then writes the
+     * report once every run of the plan is in the store.
+     *
+     * <p>Any number of processes may run on one report folder at once (the same experiment, shards of it, or a
+     * restart while an old process still runs): each run is claimed with a {@link StoreLock} before it is trained,
+     * a process that finds a run claimed goes on with the others and comes back to it at the end (waiting for it,
+     * unless it is a shard), and the report is written under a lock of its own by whoever completes the plan. A
+     * process that dies releases its claims with it. A plan that differs from the experiment's own (any override
+     * such as {@code -Depochs}) is a variant and writes to its own folder ({@link ReportFolder}); nothing is deleted
+     * unless {@code -Dprune=true} asks for it.
+     */
+    public Result run(Experiment experiment, Overrides overrides) throws IOException {
         Optional<Path> standalone = experiment.runStandalone(overrides, out);
-        if (standalone.isPresent()) return standalone.get();
+        if (standalone.isPresent()) return new Result(standalone.get().getParent(), standalone.get(), 0, 0, 0);
         List<RunConfig> runs = overrides.runs(experiment);
-        Path dir = Path.of(overrides.reportsDir(), experiment.name());
+        ReportFolder folder = ReportFolder.of(Path.of(overrides.reportsDir()), experiment, overrides);
+        Path dir = folder.dir();
         Path runsDir = dir.resolve("runs");
         Overrides.Shard shard = overrides.shard();
         out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
                 shard == null ? "" : ", shard " + shard + " of them", dir);
+        if (folder.variant())
+            out.printf("this is a variant of %s (%s): its report and runs go to %s; the %s report is not touched%n",
+                    experiment.name(), folder.describe(), dir, experiment.name());
         out.printf("threads: %s, %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
 
         Context ctx = new Context();
-        List<RunRecord> records = new ArrayList<>();
+        Instant invoked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        RunRecord[] records = new RunRecord[runs.size()];
+        List<Integer> claimedElsewhere = new ArrayList<>();
         Set<String> planned = new HashSet<>();
+        String[] keys = new String[runs.size()];
         int missing = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < runs.size(); i++) {
             RunConfig c = runs.get(i);
-            String key = ctx.runKey(c);
-            planned.add(RunFiles.folderName(c, key));
-            String tag = String.format("[%d/%d] %s seed %d", i + 1, runs.size(), c.label(), c.seed());
-            Optional<RunRecord> done = overrides.fresh() ? Optional.empty() : RunFiles.readIfCurrent(runsDir, c, key);
+            keys[i] = ctx.runKey(c);
+            planned.add(RunFiles.folderName(c, keys[i]));
+            String tag = tag(i, runs.size(), c);
+            Optional<RunRecord> done = reusable(runsDir, c, keys[i], overrides.fresh(), invoked);
             if (done.isPresent()) {
                 out.println(tag + ": finished earlier with the same config, code and data; reused (-Dfresh=true retrains)");
-                records.add(done.get());
+                records[i] = done.get();
                 continue;
             }
             if (shard != null && !shard.includes(i)) {
                 missing++;
                 continue;
             }
-            Outcome r = runOne(c, key, ctx, tag);
-            RunFiles.write(runsDir, r.record, r.posterior, r.model,
-                    r.samples == null ? Map.of() : Map.of(RunFiles.SAMPLES, r.samples::writePng));
-            // The report is rendered from the stored record (steps.csv keeps 7 digits), so a later re-render from
-            // the run store gives the same report byte for byte.
-            records.add(RunFiles.readIfCurrent(runsDir, c, key).orElse(r.record));
+            Optional<StoreLock> claim = StoreLock.tryAcquire(runsDir, RunFiles.folderName(c, keys[i]));
+            if (claim.isEmpty()) {
+                out.println(tag + ": being trained by another process ("
+                        + StoreLock.holder(runsDir, RunFiles.folderName(c, keys[i])) + "); going on with the others");
+                claimedElsewhere.add(i);
+                continue;
+            }
+            try (StoreLock held = claim.get()) {
+                records[i] = trainOrReuse(runsDir, c, keys[i], ctx, tag, overrides.fresh(), invoked);
+            }
+        }
+        for (int i : claimedElsewhere) {
+            RunConfig c = runs.get(i);
+            String tag = tag(i, runs.size(), c);
+            if (shard != null) {
+                // A shard never waits: the process holding the run will finish it, and the gather step reuses it.
+                Optional<RunRecord> done = reusable(runsDir, c, keys[i], false, invoked);
+                if (done.isPresent()) records[i] = done.get();
+                else missing++;
+                continue;
+            }
+            out.println(tag + ": waiting for the other process ("
+                    + StoreLock.holder(runsDir, RunFiles.folderName(c, keys[i])) + ") to finish it");
+            try (StoreLock held = StoreLock.acquire(runsDir, RunFiles.folderName(c, keys[i]))) {
+                // Whoever held it has finished (or died): reuse its record if it wrote one, else train it here.
+                records[i] = trainOrReuse(runsDir, c, keys[i], ctx, tag, false, invoked);
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (missing > 0) {
             out.printf("shard %s done in %s; %d of %d runs of the plan are in %s. Once every shard has finished, run the "
                             + "same command without -Dshard to gather them into the report.%n", shard,
                     ConsoleProgress.clock(seconds), runs.size() - missing, runs.size(), runsDir);
-            return runsDir;
+            return new Result(dir, null, runs.size(), runs.size() - missing, 0);
         }
-        // Only a complete plan prunes: shards sharing the store may still be writing other runs.
-        int pruned = shard == null ? RunFiles.prune(runsDir, planned) : 0;
-        if (pruned > 0) out.printf("removed %d run folder(s) of configurations or code no longer in the plan%n", pruned);
-        List<RunRecord> finished = records.stream().filter(r -> !r.failed()).toList();
-        String discussion = finished.isEmpty() ? "" : experiment.discussion(finished);
+        if (overrides.prune()) {
+            List<Path> pruned = RunFiles.prune(runsDir, planned);
+            for (Path p : pruned) out.println("pruned (-Dprune=true): " + p);
+            out.printf("-Dprune=true removed %d run folder(s) not in the plan%n", pruned.size());
+        } else {
+            int stale = RunFiles.notInPlan(runsDir, planned).size();
+            if (stale > 0)
+                out.printf("%d run folder(s) in %s are not in this plan (other code versions or configurations); they are "
+                        + "kept. -Dprune=true lists and removes them.%n", stale, runsDir);
+        }
+        List<RunRecord> all = List.of(records);
+        List<RunRecord> finished = all.stream().filter(r -> !r.failed()).toList();
+        String discussion = finished.isEmpty() ? "" : unequalSeedsWarning(all) + experiment.discussion(finished);
         String command = "mvn -q compile exec:java -Dexperiment=" + experiment.name() + overrides.asFlags();
-        Path report = MarkdownReport.write(dir, new ReportSpec(experiment.name(), experiment.summary(),
-                experiment.question(), discussion, command), records);
-        out.printf("done in %s; %d of %d runs finished.%nreport: %s%n", ConsoleProgress.clock(seconds),
-                finished.size(), records.size(), report);
-        return report;
+        Path report;
+        try (StoreLock held = StoreLock.acquire(dir, "report")) {
+            report = MarkdownReport.write(dir, new ReportSpec(experiment.name(), folder.summary(experiment),
+                    experiment.question(), discussion, command), all);
+        }
+        int failed = all.size() - finished.size();
+        out.printf("done in %s; %d of %d runs finished%s.%nreport: %s%n", ConsoleProgress.clock(seconds),
+                finished.size(), all.size(), failed == 0 ? "" : ", " + failed + " failed (listed in the report; the next "
+                        + "invocation retries them)", report);
+        return new Result(dir, report, all.size(), finished.size(), failed);
+    }
+
+    private static String tag(int i, int n, RunConfig c) {
+        return String.format("[%d/%d] %s seed %d", i + 1, n, c.label(), c.seed());
+    }
+
+    /**
+     * The finished record of a run, if the store holds one that may be reused: complete, not failed (a failed run is
+     * retried), and with {@code -Dfresh=true} finished by this invocation (so that processes sharing a fresh sweep do
+     * not retrain each other's runs).
+     */
+    private Optional<RunRecord> reusable(Path runsDir, RunConfig c, String key, boolean fresh, Instant invoked) {
+        return RunFiles.readIfCurrent(runsDir, c, key).filter(r -> !r.failed())
+                .filter(r -> !fresh || !Instant.parse(r.provenance().endTime()).isBefore(invoked));
+    }
+
+    /** With the run's claim held: reuse it if another process finished it meanwhile, else train and store it. */
+    private RunRecord trainOrReuse(Path runsDir, RunConfig c, String key, Context ctx, String tag, boolean fresh,
+                                   Instant invoked) throws IOException {
+        Optional<RunRecord> done = reusable(runsDir, c, key, fresh, invoked);
+        if (done.isPresent()) {
+            out.println(tag + ": finished by another process meanwhile; reused");
+            return done.get();
+        }
+        Outcome r = runOne(c, key, ctx, tag);
+        Path stored = RunFiles.write(runsDir, r.record, r.posterior, r.model,
+                r.samples == null ? Map.of() : Map.of(RunFiles.SAMPLES, r.samples::writePng));
+        out.println(tag + (r.record.failed() ? ": failed; recorded in " : ": trained; stored in ") + stored);
+        // The report is rendered from the stored record (steps.csv keeps 7 digits), so a later re-render from
+        // the run store gives the same report byte for byte.
+        return RunFiles.readIfCurrent(runsDir, c, key).orElse(r.record);
+    }
+
+    /**
+     * A first line for the discussion when rows rest on different numbers of finished seeds, so that no headline
+     * compares them silently; empty when every row has all its seeds.
+     */
+    static String unequalSeedsWarning(List<RunRecord> all) {
+        Map<String, int[]> counts = new LinkedHashMap<>(); // label -> {finished, planned}
+        for (RunRecord r : all) {
+            int[] n = counts.computeIfAbsent(r.config().label(), k -> new int[2]);
+            n[1]++;
+            if (!r.failed()) n[0]++;
+        }
+        List<String> short_ = new ArrayList<>();
+        counts.forEach((label, n) -> {
+            if (n[0] < n[1]) short_.add(label + " (" + n[0] + " of " + n[1] + ")");
+        });
+        if (short_.isEmpty()) return "";
+        return "- **Caution: not every run finished**, so rows rest on different numbers of seeds: "
+                + String.join(", ", short_) + ". Comparisons below that involve these rows use fewer seeds than the "
+                + "others; the failed runs are listed under Results.\n";
     }
 
     /**
@@ -123,7 +237,7 @@ public final class ExperimentRunner {
      */
     public int verify(Experiment experiment, Overrides overrides) throws IOException {
         List<RunConfig> runs = overrides.runs(experiment);
-        Path runsDir = Path.of(overrides.reportsDir(), experiment.name(), "runs");
+        Path runsDir = ReportFolder.of(Path.of(overrides.reportsDir()), experiment, overrides).dir().resolve("runs");
         int k = overrides.verifySample() == null ? runs.size() : Math.min(overrides.verifySample(), runs.size());
         List<RunConfig> sample = new ArrayList<>();
         for (int j = 0; j < k; j++) sample.add(runs.get((int) ((long) j * runs.size() / k)));

@@ -95,6 +95,11 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 p.getProperty("budget"), nonNegativeInt(p, "iwK"));
     }
 
+    /** Whether {@code -Dprune=true} asks to delete run folders that are not in the plan. */
+    public boolean prune() {
+        return Boolean.getBoolean("prune");
+    }
+
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
     public List<RunConfig> runs(Experiment e) {
         int n = seeds != null ? seeds : e.seeds();

@@ -141,17 +141,38 @@ public final class RunFiles {
     }
 
     /**
-     * Deletes run folders that are not in {@code keep} (runs of configurations or code no longer in the plan) and
-     * leftovers of interrupted writes. Returns how many were removed.
+     * Run folders under {@code runsDir} that are not in {@code keep} (runs of configurations or code versions no
+     * longer in the plan), and hidden leftovers of interrupted writes; sorted by name.
      */
-    public static int prune(Path runsDir, java.util.Set<String> keep) throws IOException {
-        if (!Files.isDirectory(runsDir)) return 0;
-        int removed = 0;
+    public static List<Path> notInPlan(Path runsDir, java.util.Set<String> keep) throws IOException {
+        if (!Files.isDirectory(runsDir)) return List.of();
         try (Stream<Path> dirs = Files.list(runsDir)) {
-            for (Path d : dirs.filter(Files::isDirectory).toList()) {
-                if (keep.contains(d.getFileName().toString())) continue;
+            return dirs.filter(Files::isDirectory).filter(d -> {
+                String name = d.getFileName().toString();
+                // .locks holds the claims of live processes, .damaged what a user may still want to look at.
+                return !keep.contains(name) && !name.equals(".locks") && !name.equals(".damaged");
+            }).sorted().toList();
+        }
+    }
+
+    /**
+     * Deletes what {@link #notInPlan} lists, except folders another process is writing right now (it holds their
+     * run's {@link StoreLock}). Only called when the user asks for it ({@code -Dprune=true}).
+     *
+     * @return the folders removed
+     */
+    public static List<Path> prune(Path runsDir, java.util.Set<String> keep) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (Path d : notInPlan(runsDir, keep)) {
+            String name = d.getFileName().toString();
+            // A partial folder is ".<folder>.partial-<n>": its claim is the run folder's.
+            String claim = name.startsWith(".") && name.contains(".partial-")
+                    ? name.substring(1, name.indexOf(".partial-")) : name;
+            Optional<StoreLock> lock = StoreLock.tryAcquire(runsDir, claim);
+            if (lock.isEmpty()) continue;
+            try (StoreLock held = lock.get()) {
                 deleteTree(d);
-                removed++;
+                removed.add(d);
             }
         }
         return removed;

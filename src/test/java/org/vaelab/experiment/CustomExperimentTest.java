@@ -46,7 +46,7 @@ class CustomExperimentTest {
         });
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Path report = new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), noTraining)
-                .run(custom, Overrides.none());
+                .run(custom, Overrides.none()).report();
         assertEquals(Path.of("reports", "check", "report.md"), report);
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("custom run"));
     }

@@ -70,7 +70,7 @@ class ExperimentRunnerTest {
     private static Map<String, String> metrics(Path dir) throws IOException {
         Map<String, String> m = new TreeMap<>();
         try (Stream<Path> runs = Files.list(dir.resolve("tiny/runs"))) {
-            for (Path r : runs.toList()) m.put(r.getFileName().toString(), Files.readString(r.resolve("metrics.csv")));
+            for (Path r : runs.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) m.put(r.getFileName().toString(), Files.readString(r.resolve("metrics.csv")));
         }
         return m;
     }
@@ -96,7 +96,7 @@ class ExperimentRunnerTest {
         assertEquals(0, runner.verify(new Tiny(), overrides(a, null, false)), out.toString(StandardCharsets.UTF_8));
         Path victim;
         try (Stream<Path> runs = Files.list(a.resolve("tiny/runs"))) {
-            victim = runs.sorted().findFirst().orElseThrow().resolve("metrics.csv");
+            victim = runs.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().findFirst().orElseThrow().resolve("metrics.csv");
         }
         String text = Files.readString(victim);
         String elboLine = text.lines().filter(l -> l.startsWith("model/elbo,")).findFirst().orElseThrow();
@@ -124,7 +124,7 @@ class ExperimentRunnerTest {
         Path runs = dir.resolve("tiny/runs");
         Path one;
         try (Stream<Path> s = Files.list(runs)) {
-            one = s.sorted().findFirst().orElseThrow();
+            one = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().findFirst().orElseThrow();
         }
         // A kill -9 mid-write leaves a hidden partial folder; a lost provenance.json means unfinished.
         Files.createDirectories(runs.resolve("." + one.getFileName() + ".partial-123"));
@@ -132,8 +132,22 @@ class ExperimentRunnerTest {
         String resumed = run(dir, null, false);
         assertEquals(3, resumed.lines().filter(l -> l.contains("reused")).count(), resumed);
         assertTrue(Files.isRegularFile(one.resolve("provenance.json")), "the unfinished run was trained again");
+        assertTrue(Files.isDirectory(runs.resolve("." + one.getFileName() + ".partial-123")),
+                "nothing is deleted unless -Dprune=true asks for it");
+        assertTrue(resumed.contains("not in this plan"), resumed);
+        System.setProperty("prune", "true");
+        try {
+            String pruned = run(dir, null, false);
+            assertTrue(pruned.contains("pruned (-Dprune=true): " + runs.resolve("." + one.getFileName() + ".partial-123")), pruned);
+        } finally {
+            System.clearProperty("prune");
+        }
         try (Stream<Path> s = Files.list(runs)) {
-            assertEquals(4, s.count(), "leftovers are pruned once the plan is complete");
+            assertEquals(4, s.filter(p -> !p.getFileName().toString().startsWith(".")).count());
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            assertEquals(List.of(".locks"), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
+                    "only the claims' lock files are left besides the runs");
         }
     }
 }
