@@ -247,4 +247,26 @@ class FiguresTest {
         assertEquals(3, s.y()[0]);
         assertEquals(Series.sortedDescending("β=1", new double[]{0.5, 3, 0.01, 1}), s);
     }
+
+    /** Thinning keeps each bucket's extremes in order, so a sawtooth's resets and a noisy curve's envelope survive. */
+    @Test
+    void thinningKeepsExtremesAndJumps() {
+        int n = 10_000;
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            y[i] = (i % 2500) / 2500.0; // four cycles of a cyclical schedule: ramps and resets to 0
+        }
+        y[1234] = 7; // one outlier
+        double[][] t = Figures.thin(x, y, 400);
+        assertTrue(t[0].length <= 400, "at most 400 points, got " + t[0].length);
+        assertEquals(7, java.util.Arrays.stream(t[1]).max().orElseThrow(), "the outlier survives");
+        assertEquals(0, java.util.Arrays.stream(t[1]).min().orElseThrow());
+        for (int i = 1; i < t[0].length; i++) assertTrue(t[0][i] > t[0][i - 1], "x stays increasing");
+        long resets = 0;
+        for (int i = 1; i < t[1].length; i++) if (t[1][i - 1] <= 1 && t[1][i] < t[1][i - 1] - 0.5) resets++;
+        assertEquals(3, resets, "the three resets between the four cycles are kept");
+        double[] few = {1, 2, 3};
+        assertArrayEquals(few, Figures.thin(few, few, 400)[1], 0, "short curves are untouched");
+    }
 }
