@@ -26,27 +26,42 @@ public final class ReportIndex {
         return "<!-- finding: " + finding.replace("-->", "→").replace('\n', ' ').strip() + " -->\n";
     }
 
-    /** Rebuilds {@code root/README.md} from the reports under {@code root}. */
+    /**
+     * Rebuilds {@code root/README.md} from the reports under {@code root}. Variants (folders named
+     * {@code <experiment>.<overrides>}, see {@code org.vaelab.experiment.ReportFolder}) are listed apart from the
+     * experiments' own reports. Runs under a lock, so that processes finishing different reports at once cannot
+     * write an index that misses one of them.
+     */
     public static Path update(Path root) throws IOException {
-        StringBuilder sb = new StringBuilder("# Reports\n\nEach folder holds one experiment's report, written by "
-                + "`mvn -q compile exec:java -Dexperiment=NAME`; the line under each link is the report's own one-line finding, "
-                + "computed from its runs.\n\n");
-        try (Stream<Path> dirs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
-            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                for (String name : REPORT_FILES) {
-                    Path f = dir.resolve(name);
-                    if (!Files.isRegularFile(f)) continue;
-                    String text = Files.readString(f);
-                    String title = text.lines().filter(l -> l.startsWith("# ")).findFirst().map(l -> l.substring(2)).orElse(dir.getFileName().toString());
-                    sb.append("- [").append(title).append("](").append(dir.getFileName()).append('/').append(name).append(")");
-                    finding(text).ifPresent(x -> sb.append("  \n  ").append(x));
-                    sb.append('\n');
+        StringBuilder own = new StringBuilder();
+        StringBuilder variants = new StringBuilder();
+        try (StoreLock held = StoreLock.acquire(root, "index")) {
+            try (Stream<Path> dirs = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                    String folder = dir.getFileName().toString();
+                    if (folder.startsWith(".")) continue;
+                    for (String name : REPORT_FILES) {
+                        Path f = dir.resolve(name);
+                        if (!Files.isRegularFile(f)) continue;
+                        String text = Files.readString(f);
+                        String title = text.lines().filter(l -> l.startsWith("# ")).findFirst().map(l -> l.substring(2)).orElse(folder);
+                        StringBuilder sb = folder.contains(".") ? variants : own;
+                        sb.append("- [").append(title).append("](").append(folder).append('/').append(name).append(")");
+                        finding(text).ifPresent(x -> sb.append("  \n  ").append(x));
+                        sb.append('\n');
+                    }
                 }
             }
+            StringBuilder sb = new StringBuilder("# Reports\n\nEach folder holds one experiment's report, written by "
+                    + "`mvn -q compile exec:java -Dexperiment=NAME`; the line under each link is the report's own one-line finding, "
+                    + "computed from its runs.\n\n").append(own);
+            if (variants.length() > 0)
+                sb.append("\n## Variants\n\nReports of plans that differ from their experiment's own (written with overrides "
+                        + "such as `-Depochs=1`; quick checks, not the experiments' results):\n\n").append(variants);
+            Path index = root.resolve("README.md");
+            AtomicFiles.writeString(index, sb.toString());
+            return index;
         }
-        Path index = root.resolve("README.md");
-        AtomicFiles.writeString(index, sb.toString());
-        return index;
     }
 
     static Optional<String> finding(String report) {
