@@ -150,4 +150,37 @@ class ExperimentRunnerTest {
                     "only the claims' lock files are left besides the runs");
         }
     }
+
+    /**
+     * A sweep with a diverging run (β=2, seed 2, made to diverge at step 7 by its engine factory, so the test does
+     * not hang on finding a learning rate that diverges): the failure is recorded and listed, counted in the result,
+     * flagged in the headline, and retried next time.
+     */
+    @Test
+    void divergedRunsAreRecordedCountedAndRetried(@TempDir Path dir) throws IOException {
+        var props = new java.util.Properties();
+        props.setProperty("vaelab.reports", dir.toString());
+        var buf = new ByteArrayOutputStream();
+        Trainer diverging = new Trainer((c, seed) -> {
+            if (c.label().equals("β=2") && c.seed() == 2)
+                throw new org.vaelab.train.DivergenceException(c.runId(), 7, "batch Rec = NaN, KL = 3.1");
+            return Trainer.DEFAULT_ENGINE.create(c, seed);
+        });
+        var runner = new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), diverging);
+        ExperimentRunner.Result first = runner.run(new Tiny(), Overrides.from(props));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(1, first.failed(), out);
+        assertEquals(3, first.finished(), out);
+        String report = Files.readString(first.report());
+        assertTrue(report.contains("Runs that did not finish"), report);
+        assertTrue(report.contains("diverged at step 7: batch Rec = NaN, KL = 3.1"), report);
+        assertTrue(report.contains("<!-- finding: Caution: not every run finished"), report);
+        assertTrue(report.contains("β=2 (1 of 2)"), report);
+
+        buf.reset();
+        ExperimentRunner.Result again = runner.run(new Tiny(), Overrides.from(props));
+        String retried = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(first.finished(), retried.lines().filter(l -> l.contains("reused")).count(), retried);
+        assertEquals(first.failed(), again.failed(), "the same seeds diverge again: " + retried);
+    }
 }
