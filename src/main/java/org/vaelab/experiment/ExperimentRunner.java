@@ -25,9 +25,11 @@ import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
+import org.vaelab.report.AtomicFiles;
 import org.vaelab.report.ImageGrid;
 import org.vaelab.report.MarkdownReport;
 import org.vaelab.report.ReportSpec;
+import org.vaelab.report.RunCheck;
 import org.vaelab.report.RunFiles;
 import org.vaelab.report.RunRecord;
 import org.vaelab.report.StoreLock;
@@ -92,6 +94,9 @@ public final class ExperimentRunner {
                     experiment.name(), folder.describe(), dir, experiment.name());
         out.printf("threads: %s, %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
 
+        // A read-only or full disk is found now, not after hours of training. A run writes well under 8 MB
+        // (the shootout's largest: 6.6 MB of weights, 1.4 MB of posterior and logs).
+        AtomicFiles.checkWritable(runsDir, (long) runs.size() * 8_000_000L);
         Context ctx = new Context();
         Instant invoked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         RunRecord[] records = new RunRecord[runs.size()];
@@ -198,6 +203,12 @@ public final class ExperimentRunner {
             out.println(tag + ": finished by another process meanwhile; reused");
             return done.get();
         }
+        Path folder = runsDir.resolve(RunFiles.folderName(c, key));
+        if (RunFiles.check(folder, c) instanceof RunCheck.Damaged d) {
+            Path aside = RunFiles.quarantine(folder);
+            out.println(tag + ": " + folder + " is damaged (" + String.join("; ", d.problems()) + "); moved to " + aside
+                    + " and trained again");
+        }
         Outcome r = runOne(c, key, ctx, tag);
         Path stored = RunFiles.write(runsDir, r.record, r.posterior, r.model,
                 r.samples == null ? Map.of() : Map.of(RunFiles.SAMPLES, r.samples::writePng));
@@ -251,7 +262,10 @@ public final class ExperimentRunner {
             String tag = String.format("[%d/%d] %s seed %d", i + 1, sample.size(), c.label(), c.seed());
             Optional<RunRecord> recorded = RunFiles.findLatest(runsDir, c);
             if (recorded.isEmpty()) {
-                out.println(tag + ": no recorded run under " + runsDir + " to compare with");
+                Path folder = runsDir.resolve(RunFiles.folderName(c, ctx.runKey(c)));
+                out.println(tag + (RunFiles.check(folder, c) instanceof RunCheck.Damaged d
+                        ? ": the recorded run " + folder + " is damaged: " + String.join("; ", d.problems())
+                        : ": no recorded run under " + runsDir + " to compare with"));
                 bad++;
                 continue;
             }

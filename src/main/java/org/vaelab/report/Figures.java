@@ -14,14 +14,9 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -1249,11 +1243,6 @@ public final class Figures {
         void paint(Graphics2D g);
     }
 
-    @FunctionalInterface
-    private interface StreamWriter {
-        void write(OutputStream out) throws IOException;
-    }
-
     private static List<Path> write(Path outBase, Frame frame, Painter plots) throws IOException {
         Painter all = g -> {
             g.setColor(Color.WHITE);
@@ -1262,9 +1251,9 @@ public final class Figures {
             frame.paintDecorations(g);
         };
         Path png = sibling(outBase, ".png"), svg = sibling(outBase, ".svg"), pdf = sibling(outBase, ".pdf");
-        writeAtomically(png, out -> writePng(all, frame.width, frame.height, out));
-        writeAtomically(svg, out -> writeSvg(all, frame.width, frame.height, out));
-        writeAtomically(pdf, out -> writePdf(all, frame.width, frame.height, out));
+        AtomicFiles.write(png, out -> writePng(all, frame.width, frame.height, out));
+        AtomicFiles.write(svg, out -> writeSvg(all, frame.width, frame.height, out));
+        AtomicFiles.write(pdf, out -> writePdf(all, frame.width, frame.height, out));
         return List.of(png, svg, pdf);
     }
 
@@ -1331,32 +1320,5 @@ public final class Figures {
         painter.paint(g);
         new PDFProcessor(true).getDocument(g.getCommands(),
                 new PageSize(0, 0, width * mmPerUnit, height * mmPerUnit)).writeTo(out);
-    }
-
-    /** Writes to a fresh temporary file next to the target, then renames it over the target in one step. */
-    private static void writeAtomically(Path target, StreamWriter body) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp;
-        while (true) {
-            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
-            try {
-                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW).close();
-                break;
-            } catch (FileAlreadyExistsException e) {
-                // another writer's temporary file; draw another name
-            }
-        }
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
-                body.write(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
     }
 }

@@ -2,21 +2,34 @@ package org.vaelab.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.vaelab.export.ModelExport;
+import org.vaelab.export.Npz;
 import org.vaelab.metrics.KlTrace;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.ModelParameters;
@@ -37,11 +50,14 @@ import org.vaelab.train.StepLog;
  *   <li>{@code samples.png}: test images and reconstructions, prior samples, traversals of the most used latents;</li>
  *   <li>{@code kl_per_dim.csv}: the batch KL of every latent dimension every few steps, columns {@code step, z0..z<d−1>}
  *       (0-based like the {@code z<j>/kl} metrics); only if the step log has a {@link KlTrace};</li>
- *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
+ *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why: for a divergence the step and
+ *       the values;</li>
+ *   <li>{@code manifest.sha256}: written last, the SHA-256 of every other file, as {@code sha256sum} writes it.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
  * sweep never leaves a half-written run that a later one would take as finished. The store is content-addressed:
- * a run is reused exactly when a folder with its key holds a complete record.
+ * a run is reused exactly when a folder with its key holds a run that finished and passes {@link #check}. Files
+ * are 0644 and folders 0755 where the file system is POSIX; every IOException names the path and the operation.
  */
 public final class RunFiles {
 
@@ -53,6 +69,31 @@ public final class RunFiles {
     public static final String SAMPLES = "samples.png";
     public static final String MODEL = ModelExport.FILE_NAME;
     public static final String KL_PER_DIM = "kl_per_dim.csv";
+    public static final String MANIFEST = "manifest.sha256";
+    /** The folder under {@code runs/} that {@link #quarantine} moves damaged runs into. */
+    public static final String DAMAGED = ".damaged";
+
+    /**
+     * Files kept out of git for their size (see .gitignore): a run without them can still be reported, but its
+     * model not re-evaluated.
+     */
+    public static final Set<String> LOCAL = Set.of(MODEL, POSTERIOR);
+
+    /**
+     * The model-level metrics the report reads from every finished run (the results table, the rate–distortion
+     * plane, the MI batch size); a finished run lacking one is damaged. The evaluator writes them all.
+     */
+    public static final List<MetricId> REPORTED_METRICS = List.of(MetricId.ELBO, MetricId.REC, MetricId.KL,
+            MetricId.ACTIVE_UNITS, MetricId.MI, MetricId.MI_BATCH);
+
+    /** Every file name a run may have; one of these present but not in the manifest was added afterwards. */
+    private static final List<String> RUN_FILES = List.of(PROVENANCE, METRICS, STEPS, POSTERIOR, FAILURE, SAMPLES,
+            MODEL, KL_PER_DIM);
+    /** A line of {@code sha256sum}'s output: text mode (two spaces) or binary mode (space, asterisk). */
+    private static final Pattern MANIFEST_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
+    /** UTC, without colons (not allowed in Windows file names). */
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private RunFiles() {
     }
@@ -75,37 +116,59 @@ public final class RunFiles {
     /**
      * As {@link #write(Path, RunRecord, Posterior, ModelParameters)}, plus further files (e.g. {@value #SAMPLES})
      * written inside the same atomic folder.
+     *
+     * <p>The files go into a hidden temporary folder; {@value #MANIFEST} is written last, then the folder is checked
+     * as {@link #check} would check it later, and only then renamed into place. An older folder of the same run is
+     * deleted if it is intact (a retrained or failed run) and moved aside with {@link #quarantine} if it is not, so
+     * that nothing unverifiable is destroyed.
+     *
+     * @throws IllegalArgumentException if the record would not pass {@link #check} (e.g. a finished run without
+     *                                  {@value #SAMPLES} or without a metric the report reads); nothing is written
+     * @throws IOException              naming the file and the operation that failed
      */
     public static Path write(Path runsDir, RunRecord run, Posterior posterior, ModelParameters model,
                              Map<String, AtomicFiles.Writer> extras) throws IOException {
-        Files.createDirectories(runsDir);
+        AtomicFiles.createFolders(runsDir);
         Path target = runsDir.resolve(run.runId());
-        Path tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
-        tmp.toFile().setReadable(true, false);
-        tmp.toFile().setExecutable(true, false);
+        Path tmp;
         try {
-            Files.writeString(tmp.resolve(METRICS), metricsCsv(run.metrics()));
-            if (run.steps() != null) Files.writeString(tmp.resolve(STEPS), stepsCsv(run.steps()));
+            tmp = Files.createTempDirectory(runsDir, "." + run.runId() + ".partial-");
+        } catch (IOException e) {
+            throw FileErrors.explain("create a temporary folder in", runsDir, e);
+        }
+        try {
+            FileErrors.run("set the permissions of", tmp, () -> AtomicFiles.setMode(tmp, AtomicFiles.FOLDER_MODE));
+            put(tmp, METRICS, text(metricsCsv(run.metrics())));
+            if (run.steps() != null) put(tmp, STEPS, text(stepsCsv(run.steps())));
             if (run.steps() != null && !run.steps().klTrace().isEmpty())
-                Files.writeString(tmp.resolve(KL_PER_DIM), klTraceCsv(run.steps().klTrace()));
-            if (posterior != null) writePosterior(tmp.resolve(POSTERIOR), posterior);
-            if (model != null) ModelExport.writeNpz(model, tmp.resolve(MODEL));
-            for (var e : extras.entrySet()) {
-                try (var out = Files.newOutputStream(tmp.resolve(e.getKey()))) {
-                    e.getValue().write(out);
+                put(tmp, KL_PER_DIM, text(klTraceCsv(run.steps().klTrace())));
+            if (posterior != null) put(tmp, POSTERIOR, out -> writePosterior(out, posterior));
+            if (model != null) put(tmp, MODEL, out -> Npz.write(ModelExport.arrays(model), out));
+            for (var e : extras.entrySet()) put(tmp, e.getKey(), e.getValue());
+            if (run.failed()) put(tmp, FAILURE, text(run.failure() + "\n"));
+            put(tmp, PROVENANCE, out -> out.write(Json.MAPPER.writeValueAsBytes(run.provenance())));
+            writeManifest(tmp);
+            if (inspect(tmp, run.runId(), run.config()) instanceof RunCheck.Damaged d)
+                throw new IllegalArgumentException("run " + run.runId() + " not stored, it would not pass its check: "
+                        + String.join("; ", d.problems()));
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (inspect(target, run.runId(), run.config()) instanceof RunCheck.Damaged) {
+                    quarantine(target);
+                } else {
+                    Path old = runsDir.resolve("." + run.runId() + ".old-" + System.nanoTime());
+                    AtomicFiles.move(target, old);
+                    deleteTree(old);
                 }
-            }
-            if (run.failed()) Files.writeString(tmp.resolve(FAILURE), run.failure() + System.lineSeparator());
-            Json.MAPPER.writeValue(tmp.resolve(PROVENANCE).toFile(), run.provenance());
-            if (Files.exists(target)) {
-                Path old = runsDir.resolve("." + run.runId() + ".old-" + System.nanoTime());
-                AtomicFiles.move(target, old);
-                deleteTree(old);
             }
             AtomicFiles.move(tmp, target);
             return target;
-        } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (Files.exists(tmp)) deleteTree(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 
@@ -115,29 +178,77 @@ public final class RunFiles {
     }
 
     /**
-     * Reads back the finished run with this run key (config, code version and data all equal); empty if there is
-     * none, it is incomplete, or it finished without {@value #MODEL} (e.g. a committed run whose model file is not
-     * in git): then it must be trained.
+     * Checks a run folder against its manifest and reads it back. Never throws for a bad run: whatever is wrong
+     * becomes one line of {@link RunCheck.Damaged}. Damaged are: a folder without {@value #MANIFEST} (written by a
+     * vaelab from before manifests); a listed file that is missing or whose SHA-256 differs; a file of the run that
+     * is not listed; a required file that is neither (for a finished run {@value #PROVENANCE}, {@value #METRICS},
+     * {@value #STEPS}, {@value #SAMPLES}, and {@value #KL_PER_DIM} when it has steps, since training traces the KL
+     * from its first step; for a failed one {@value #PROVENANCE}, {@value #METRICS}, {@value #FAILURE}); a finished
+     * run without one of {@link #REPORTED_METRICS} or the KL of a latent dimension; a file that does not parse; a
+     * provenance naming another folder. The local files {@value #MODEL} and {@value #POSTERIOR} (not committed to
+     * git) may be absent, but must match the manifest if present.
+     *
+     * @param runDir the run's folder, e.g. {@code runs/beta-1-seed1-0123456789}
+     * @param config the configuration to attach to the record (the folder name already encodes its key)
      */
-    public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config, String runKey) {
-        Path dir = runsDir.resolve(folderName(config, runKey));
-        return read(dir, config).filter(r -> runKey.equals(r.provenance().runKey()))
-                .filter(r -> r.failed() || Files.isRegularFile(dir.resolve(MODEL)));
+    public static RunCheck check(Path runDir, RunConfig config) {
+        Path name = runDir.getFileName();
+        return inspect(runDir, name == null ? "" : name.toString(), config);
     }
 
     /**
-     * The most recently finished record of this configuration's run id (any run key), for comparing a re-run with
-     * what was committed even after the code changed.
+     * Moves a run folder aside to {@code <runsDir>/.damaged/<folder>-<UTC time>/}, so that the run can be trained
+     * again without destroying what the user had. Never deletes anything.
+     *
+     * @return the folder's new path
+     * @throws IOException naming the folders if the move fails
+     */
+    public static Path quarantine(Path runDir) throws IOException {
+        Path dir = runDir.toAbsolutePath();
+        Path aside = dir.resolveSibling(DAMAGED);
+        AtomicFiles.createFolders(aside);
+        String stamp = STAMP.format(Instant.now());
+        Path to = aside.resolve(dir.getFileName() + "-" + stamp);
+        // Two quarantines of one run within a second (a retrain that is damaged again): number the later ones.
+        for (int i = 2; Files.exists(to, LinkOption.NOFOLLOW_LINKS); i++)
+            to = aside.resolve(dir.getFileName() + "-" + stamp + "-" + i);
+        // A plain rename: a folder moved within one file system, no need for the replace of AtomicFiles.move.
+        Path target = to;
+        FileErrors.run("move " + dir + " to", target, () -> Files.move(dir, target));
+        return target;
+    }
+
+    /**
+     * Reads back the finished run with this run key (config, code version and data all equal) if it is
+     * {@link RunCheck.Complete}, whether or not its local {@value #MODEL} is there; empty if there is none, it
+     * failed (a failed run is trained again) or it is damaged.
+     */
+    public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config, String runKey) {
+        Path dir = runsDir.resolve(folderName(config, runKey));
+        return check(dir, config) instanceof RunCheck.Complete c && runKey.equals(c.record().provenance().runKey())
+                ? Optional.of(c.record()) : Optional.empty();
+    }
+
+    /**
+     * The most recently finished record of this configuration's run id (any run key), complete or failed but never
+     * damaged, for comparing a re-run with what was committed even after the code changed.
      */
     public static Optional<RunRecord> findLatest(Path runsDir, RunConfig config) {
         if (!Files.isDirectory(runsDir)) return Optional.empty();
         try (Stream<Path> dirs = Files.list(runsDir)) {
             return dirs.filter(d -> d.getFileName().toString().startsWith(config.runId() + "-"))
-                    .map(d -> read(d, config)).flatMap(Optional::stream)
+                    .map(d -> check(d, config)).flatMap(RunFiles::intact)
                     .max(Comparator.comparing(r -> r.provenance().endTime()));
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** The record of a run that passed its check, finished or failed. */
+    private static Stream<RunRecord> intact(RunCheck check) {
+        if (check instanceof RunCheck.Complete c) return Stream.of(c.record());
+        if (check instanceof RunCheck.Failed f) return Stream.of(f.record());
+        return Stream.empty();
     }
 
     /**
@@ -150,7 +261,7 @@ public final class RunFiles {
             return dirs.filter(Files::isDirectory).filter(d -> {
                 String name = d.getFileName().toString();
                 // .locks holds the claims of live processes, .damaged what a user may still want to look at.
-                return !keep.contains(name) && !name.equals(".locks") && !name.equals(".damaged");
+                return !keep.contains(name) && !name.equals(".locks") && !name.equals(DAMAGED);
             }).sorted().toList();
         }
     }
@@ -178,21 +289,156 @@ public final class RunFiles {
         return removed;
     }
 
-    private static Optional<RunRecord> read(Path dir, RunConfig config) {
-        Path prov = dir.resolve(PROVENANCE);
-        if (!Files.isRegularFile(prov)) return Optional.empty();
-        try {
-            Provenance p = Json.MAPPER.readValue(prov.toFile(), Provenance.class);
-            String failure = Files.exists(dir.resolve(FAILURE)) ? Files.readString(dir.resolve(FAILURE)).strip() : null;
-            Map<MetricId, Double> metrics = readMetrics(dir.resolve(METRICS));
-            StepLog steps = Files.exists(dir.resolve(STEPS)) ? readSteps(dir.resolve(STEPS)) : null;
-            if (steps != null && Files.exists(dir.resolve(KL_PER_DIM)))
-                steps = steps.withKlTrace(readKlTrace(dir.resolve(KL_PER_DIM)));
-            return Optional.of(new RunRecord(config, p, metrics, steps, failure));
-        } catch (IOException | RuntimeException e) {
-            // Unreadable or from an older format: treat as absent, so the run is retrained.
-            return Optional.empty();
+    private static RunCheck inspect(Path dir, String expectedName, RunConfig config) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return new RunCheck.Absent();
+        if (!Files.isDirectory(dir)) return new RunCheck.Damaged(List.of(dir.getFileName() + " is not a folder"));
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile))
+            return new RunCheck.Damaged(List.of("no " + MANIFEST + " (written by an older vaelab)"));
+        List<String> problems = new ArrayList<>();
+        Map<String, String> listed = readManifest(manifestFile, problems);
+        for (var e : listed.entrySet()) {
+            String file = e.getKey();
+            Path p = dir.resolve(file);
+            if (!Files.isRegularFile(p)) {
+                if (!LOCAL.contains(file)) problems.add(file + " is listed in " + MANIFEST + " but missing");
+                continue;
+            }
+            try {
+                String actual = sha256(p);
+                if (!actual.equals(e.getValue()))
+                    problems.add(file + " was modified since the run finished (SHA-256 " + actual.substring(0, 12)
+                            + "… instead of " + e.getValue().substring(0, 12) + "…)");
+            } catch (IOException ex) {
+                problems.add(file + " cannot be read: " + FileErrors.explain("read", p, ex).getMessage());
+            }
         }
+        for (String file : RUN_FILES)
+            if (!listed.containsKey(file) && Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS))
+                problems.add(file + " is not listed in " + MANIFEST + " (added after the run finished?)");
+        boolean failed = listed.containsKey(FAILURE);
+        for (String file : failed ? List.of(PROVENANCE, METRICS, FAILURE) : List.of(PROVENANCE, METRICS, STEPS, SAMPLES))
+            if (!listed.containsKey(file) && !Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS))
+                problems.add(file + " is missing: every " + (failed ? "failed" : "finished") + " run has one");
+
+        Provenance provenance = parse(dir, PROVENANCE, problems,
+                f -> Json.MAPPER.readValue(f.toFile(), Provenance.class));
+        if (provenance != null && !expectedName.equals(provenance.runId()))
+            problems.add(PROVENANCE + " is the record of run " + provenance.runId() + ", not of " + expectedName);
+        if (provenance != null && provenance.endTime() == null) problems.add(PROVENANCE + " has no endTime");
+        Map<MetricId, Double> metrics = parse(dir, METRICS, problems, RunFiles::readMetrics);
+        if (metrics != null && !failed) {
+            List<String> lacking = new ArrayList<>();
+            for (MetricId id : REPORTED_METRICS) if (!metrics.containsKey(id)) lacking.add(id.key());
+            for (int j = 0; j < config.model().latentDim(); j++)
+                if (!metrics.containsKey(MetricId.klOfDim(j))) lacking.add(MetricId.klOfDim(j).key());
+            if (!lacking.isEmpty())
+                problems.add(METRICS + " lacks " + String.join(", ", lacking) + ", which the report reads");
+        }
+        StepLog steps = parse(dir, STEPS, problems, RunFiles::readSteps);
+        KlTrace trace = parse(dir, KL_PER_DIM, problems, RunFiles::readKlTrace);
+        if (!failed && steps != null && steps.size() > 0 && !listed.containsKey(KL_PER_DIM)
+                && !Files.exists(dir.resolve(KL_PER_DIM), LinkOption.NOFOLLOW_LINKS))
+            problems.add(KL_PER_DIM + " is missing: training traces the KL of every dimension from its first step");
+        String failure = parse(dir, FAILURE, problems, f -> Files.readString(f).strip());
+        if (failure != null && failure.isEmpty()) problems.add(FAILURE + " is empty: it should say why the run stopped");
+
+        if (!problems.isEmpty()) return new RunCheck.Damaged(problems);
+        if (steps != null && trace != null) steps = steps.withKlTrace(trace);
+        RunRecord record = new RunRecord(config, provenance, metrics, steps, failure);
+        return failed ? new RunCheck.Failed(record)
+                : new RunCheck.Complete(record, Files.isRegularFile(dir.resolve(MODEL)),
+                Files.isRegularFile(dir.resolve(POSTERIOR)));
+    }
+
+    /** Reads one file of a run with {@code reader}, or records why it cannot be read; null if absent or unreadable. */
+    private static <T> T parse(Path dir, String file, List<String> problems, Reader<T> reader) {
+        Path p = dir.resolve(file);
+        if (!Files.isRegularFile(p)) return null;
+        try {
+            return reader.read(p);
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            problems.add(file + " cannot be read: " + why);
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /**
+     * Writes {@value #MANIFEST}: the SHA-256 of every file of the run folder, in the format of {@code sha256sum}
+     * ({@code <hex>  <name>}, sorted by name), so that {@code sha256sum -c manifest.sha256} checks the run without
+     * vaelab. Also makes every file readable by all, as the folder is.
+     */
+    private static void writeManifest(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw FileErrors.explain("list", dir, e);
+        }
+        for (Path f : files) {
+            FileErrors.run("set the permissions of", f, () -> AtomicFiles.setMode(f, AtomicFiles.FILE_MODE));
+            try {
+                sb.append(sha256(f)).append("  ").append(f.getFileName()).append('\n');
+            } catch (IOException e) {
+                throw FileErrors.explain("read", f, e);
+            }
+        }
+        put(dir, MANIFEST, text(sb.toString()));
+    }
+
+    /** The manifest's entries by file name; malformed lines become problems. */
+    private static Map<String, String> readManifest(Path file, List<String> problems) {
+        Map<String, String> listed = new TreeMap<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problems.add(MANIFEST + " cannot be read: " + FileErrors.explain("read", file, e).getMessage());
+            return listed;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = MANIFEST_LINE.matcher(lines.get(i));
+            if (!m.matches()) {
+                problems.add(MANIFEST + " line " + (i + 1) + " is not '<SHA-256>  <file>': '" + lines.get(i) + "'");
+            } else if (m.group(2).contains("/") || m.group(2).contains("\\") || m.group(2).startsWith(".")) {
+                problems.add(MANIFEST + " line " + (i + 1) + " names " + m.group(2) + ", which is not a file of a run");
+            } else if (listed.put(m.group(2), m.group(1)) != null) {
+                problems.add(MANIFEST + " lists " + m.group(2) + " twice");
+            }
+        }
+        if (lines.isEmpty()) problems.add(MANIFEST + " is empty");
+        return listed;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Writes one file into the (still hidden) run folder. */
+    private static void put(Path dir, String name, AtomicFiles.Writer writer) throws IOException {
+        Path file = dir.resolve(name);
+        FileErrors.run("write", file, () -> AtomicFiles.writeSynced(file, writer));
+    }
+
+    private static AtomicFiles.Writer text(String s) {
+        return out -> out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
     static String metricsCsv(Map<MetricId, Double> metrics) {
@@ -201,15 +447,33 @@ public final class RunFiles {
         return sb.toString();
     }
 
+    /** Reads {@value #METRICS}; a malformed or truncated line is an IOException naming the line. */
     static Map<MetricId, Double> readMetrics(Path file) throws IOException {
         Map<MetricId, Double> m = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file);
-        for (String line : lines.subList(1, lines.size())) {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals("metric,value"))
+            throw new IOException("line 1 is not the header 'metric,value'");
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.isBlank()) continue;
             int comma = line.lastIndexOf(',');
-            m.put(MetricId.parse(line.substring(0, comma)), Double.parseDouble(line.substring(comma + 1)));
+            try {
+                if (comma < 0) throw new IllegalArgumentException("no comma");
+                MetricId id = MetricId.parse(line.substring(0, comma));
+                if (m.put(id, Double.parseDouble(line.substring(comma + 1))) != null)
+                    throw new IllegalArgumentException(id.key() + " appears twice");
+            } catch (IllegalArgumentException e) {
+                throw malformed(i, "metric,value", line, e);
+            }
         }
         return m;
+    }
+
+    /** The error for a line that does not parse, numbered from 1 as editors do. */
+    private static IOException malformed(int index, String expected, String line, RuntimeException e) {
+        String shown = line.length() > 60 ? line.substring(0, 60) + "…" : line;
+        return new IOException("line " + (index + 1) + " is not '" + expected + "' (" + e.getMessage() + "): '" + shown
+                + "'", e);
     }
 
     static String stepsCsv(StepLog log) {
@@ -229,23 +493,34 @@ public final class RunFiles {
         return sb.toString();
     }
 
+    /** Reads {@value #STEPS}; a malformed or truncated line is an IOException naming the line. */
     static StepLog readSteps(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        String[] header = lines.get(0).split(",");
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",");
+        int nw = header.length - 4;
+        if (nw < 0 || !header[0].equals("step") || !header[1].equals("epoch") || !header[nw + 2].equals("rec")
+                || !header[nw + 3].equals("kl"))
+            throw new IOException("line 1 is not a header 'step,epoch,<weights…>,rec,kl'");
         int rows = lines.size() - 1;
         long[] step = new long[rows];
         int[] epoch = new int[rows];
         double[] rec = new double[rows];
         double[] kl = new double[rows];
-        int nw = header.length - 4;
         double[][] w = new double[nw][rows];
         for (int i = 0; i < rows; i++) {
-            String[] f = lines.get(i + 1).split(",");
-            step[i] = Long.parseLong(f[0]);
-            epoch[i] = Integer.parseInt(f[1]);
-            for (int k = 0; k < nw; k++) w[k][i] = Double.parseDouble(f[2 + k]);
-            rec[i] = Double.parseDouble(f[2 + nw]);
-            kl[i] = Double.parseDouble(f[3 + nw]);
+            String line = lines.get(i + 1);
+            try {
+                String[] f = line.split(",", -1);
+                if (f.length != header.length)
+                    throw new IllegalArgumentException(f.length + " fields instead of " + header.length);
+                step[i] = Long.parseLong(f[0]);
+                epoch[i] = Integer.parseInt(f[1]);
+                for (int k = 0; k < nw; k++) w[k][i] = Double.parseDouble(f[2 + k]);
+                rec[i] = Double.parseDouble(f[2 + nw]);
+                kl[i] = Double.parseDouble(f[3 + nw]);
+            } catch (IllegalArgumentException e) {
+                throw malformed(i + 1, lines.get(0), line, e);
+            }
         }
         Map<String, double[]> weights = new LinkedHashMap<>();
         for (int k = 0; k < nw; k++) weights.put(header[2 + k], w[k]);
@@ -265,22 +540,31 @@ public final class RunFiles {
         return sb.toString();
     }
 
+    /** Reads {@value #KL_PER_DIM}; a malformed or truncated line is an IOException naming the line. */
     static KlTrace readKlTrace(Path file) throws IOException {
         KlTrace.Builder b = new KlTrace.Builder();
-        List<String> lines = Files.readAllLines(file);
-        for (String line : lines.subList(1, lines.size())) {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).startsWith("step"))
+            throw new IOException("line 1 is not a header 'step,z0,z1,…'");
+        int fields = lines.get(0).split(",").length;
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.isBlank()) continue;
-            String[] f = line.split(",");
-            double[] kl = new double[f.length - 1];
-            for (int j = 0; j < kl.length; j++) kl[j] = Double.parseDouble(f[j + 1]);
-            b.add(Long.parseLong(f[0]), kl);
+            try {
+                String[] f = line.split(",", -1);
+                if (f.length != fields) throw new IllegalArgumentException(f.length + " fields instead of " + fields);
+                double[] kl = new double[f.length - 1];
+                for (int j = 0; j < kl.length; j++) kl[j] = Double.parseDouble(f[j + 1]);
+                b.add(Long.parseLong(f[0]), kl);
+            } catch (IllegalArgumentException e) {
+                throw malformed(i, lines.get(0), line, e);
+            }
         }
         return b.build();
     }
 
-    private static void writePosterior(Path file, Posterior q) throws IOException {
-        try (var out = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)),
-                StandardCharsets.UTF_8))) {
+    private static void writePosterior(OutputStream file, Posterior q) throws IOException {
+        try (var out = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8))) {
             StringBuilder sb = new StringBuilder();
             for (int j = 1; j <= q.d(); j++) sb.append(j > 1 ? "," : "").append("mu_").append(j);
             for (int j = 1; j <= q.d(); j++) sb.append(",logvar_").append(j);
@@ -300,17 +584,14 @@ public final class RunFiles {
         return String.format(Locale.ROOT, "%.7g", v).replaceFirst("(\\.\\d*?)0+(e|$)", "$1$2").replaceFirst("\\.(e|$)", "$1");
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a folder and everything in it; the error names the file that could not be deleted. */
+    static void deleteTree(Path dir) throws IOException {
+        List<Path> paths;
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            paths = s.sorted(Comparator.reverseOrder()).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw FileErrors.explain("list", dir, e);
         }
+        for (Path p : paths) FileErrors.run("delete", p, () -> Files.deleteIfExists(p));
     }
 }

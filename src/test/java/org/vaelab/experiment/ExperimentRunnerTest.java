@@ -90,7 +90,8 @@ class ExperimentRunnerTest {
         run(b, null, false);
         assertEquals(runsA, metrics(b));
 
-        // Verification re-runs and agrees; a tampered number is caught.
+        // Verification re-runs and agrees; a tampered number is caught: its run no longer matches its manifest, so
+        // there is no trustworthy record to compare with.
         var out = new ByteArrayOutputStream();
         var runner = new ExperimentRunner(new PrintStream(out, true, StandardCharsets.UTF_8), new Trainer());
         assertEquals(0, runner.verify(new Tiny(), overrides(a, null, false)), out.toString(StandardCharsets.UTF_8));
@@ -104,7 +105,9 @@ class ExperimentRunnerTest {
         var out2 = new ByteArrayOutputStream();
         var runner2 = new ExperimentRunner(new PrintStream(out2, true, StandardCharsets.UTF_8), new Trainer());
         assertEquals(1, runner2.verify(new Tiny(), overrides(a, null, false)));
-        assertTrue(out2.toString(StandardCharsets.UTF_8).contains("DIFFERS"), out2.toString(StandardCharsets.UTF_8));
+        assertTrue(out2.toString(StandardCharsets.UTF_8).contains("verify: 3 of 4 runs reproduce"),
+                out2.toString(StandardCharsets.UTF_8));
+        assertEquals(3, run(a, null, false).lines().filter(l -> l.contains("reused")).count(), "the tampered run is retrained");
     }
 
     @Test
@@ -145,9 +148,15 @@ class ExperimentRunnerTest {
         try (Stream<Path> s = Files.list(runs)) {
             assertEquals(4, s.filter(p -> !p.getFileName().toString().startsWith(".")).count());
         }
+        try (Stream<Path> s = Files.list(runs.resolve(".damaged"))) {
+            List<Path> kept = s.toList();
+            assertEquals(1, kept.size(), kept.toString());
+            assertTrue(kept.get(0).getFileName().toString().startsWith(one.getFileName() + "-"),
+                    "the damaged run was moved aside, not deleted");
+        }
         try (Stream<Path> s = Files.list(runs)) {
-            assertEquals(List.of(".locks"), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
-                    "only the claims' lock files are left besides the runs");
+            assertEquals(List.of(".damaged", ".locks"), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))
+                    .sorted().toList(), "besides the runs, only the claims' lock files and the damaged run are left");
         }
     }
 

@@ -43,6 +43,11 @@ class FiguresTest {
                 base.resolveSibling(base.getFileName() + ".pdf")), paths);
         Path png = paths.get(0), svg = paths.get(1), pdf = paths.get(2);
         for (Path p : paths) assertTrue(Files.size(p) > 0, p + " is empty");
+        // Written through AtomicFiles: readable by all, although temporary files start private.
+        if (png.getFileSystem().supportedFileAttributeViews().contains("posix"))
+            for (Path p : paths)
+                assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(p)), p.toString());
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img, "PNG decodes");
         assertEquals(990, img.getWidth(), "3.3 in at 300 dpi");

@@ -3,11 +3,13 @@ package org.vaelab.report;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,23 +37,32 @@ class KlTraceFilesTest {
         String key = Json.runKey(c, "code", "data");
         Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
                 c.seed(), "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null);
-        return new RunRecord(c, p, Map.of(MetricId.KL, 0.5), b.build().withKlTrace(trace), null);
+        Map<MetricId, Double> m = new LinkedHashMap<>();
+        for (MetricId id : RunFiles.REPORTED_METRICS) m.put(id, 1.0);
+        m.put(MetricId.klOfDim(0), 0.5);
+        m.put(MetricId.klOfDim(1), 0.25);
+        return new RunRecord(c, p, m, b.build().withKlTrace(trace), null);
+    }
+
+    private static Path write(Path dir, RunRecord r) throws IOException {
+        return RunFiles.write(dir, r, null, null, Map.of(RunFiles.SAMPLES, out -> out.write(new byte[] {1})));
     }
 
     @Test
-    void roundTripsAndIsAbsentWithoutATrace(@TempDir Path dir) throws IOException {
+    void roundTripsAndIsRequiredOnceThereAreSteps(@TempDir Path dir) throws IOException {
         RunConfig c = new RunConfig("test", "β=1", "", new DataConfig("mnist-digits", Binarization.DYNAMIC, 0, 0),
                 VaeArchitecture.bernoulli(4, List.of(3), 2, Activation.RELU), new ConstantBeta(1),
                 new TrainConfig(1, 2, 1e-3), 1);
         KlTrace trace = new KlTrace(new long[]{0, 1}, new double[][]{{0.125, 0.125}, {0.375, 0.0078125}});
-        Path run = RunFiles.write(dir, record(c, trace), null);
+        Path run = write(dir, record(c, trace));
         assertEquals(List.of("step,z0,z1", "0,0.125,0.125", "1,0.375,0.0078125"),
                 Files.readAllLines(run.resolve(RunFiles.KL_PER_DIM)));
         assertEquals(trace, RunFiles.findLatest(dir, c).orElseThrow().steps().klTrace());
-
-        Path other = RunFiles.write(dir.resolve("none"), record(c, KlTrace.empty()), null);
-        assertFalse(Files.exists(other.resolve(RunFiles.KL_PER_DIM)));
-        assertTrue(RunFiles.findLatest(dir.resolve("none"), c).orElseThrow().steps().klTrace().isEmpty());
         assertArrayEquals(new double[]{3.5, 3.25}, RunFiles.findLatest(dir, c).orElseThrow().steps().rec());
+
+        // Training traces the KL from its first step, so a run with steps but no trace is incomplete: not stored.
+        var e = assertThrows(IllegalArgumentException.class, () -> write(dir.resolve("none"), record(c, KlTrace.empty())));
+        assertTrue(e.getMessage().contains("kl_per_dim.csv is missing"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("none").resolve(run.getFileName())));
     }
 }

@@ -1,0 +1,74 @@
+package org.vaelab.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.data.Binarization;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.model.Activation;
+import org.vaelab.model.VaeArchitecture;
+import org.vaelab.provenance.Json;
+import org.vaelab.provenance.Provenance;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.StepLog;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.weighting.ConstantBeta;
+
+class MarkdownReportTest {
+
+    private static RunRecord finished(double beta, int seed) {
+        RunConfig c = new RunConfig("tiny", "β=" + beta, "β sweep", new DataConfig("mnist-digits", Binarization.DYNAMIC, 0, 0),
+                VaeArchitecture.bernoulli(4, List.of(3), 2, Activation.RELU), new ConstantBeta(beta),
+                new TrainConfig(1, 2, 1e-3), seed);
+        StepLog.Builder b = new StepLog.Builder();
+        for (int t = 0; t < 4; t++) {
+            b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of("beta", beta));
+            b.klPerDim(t, new double[] {0.25 * t, 0.125});
+        }
+        Map<MetricId, Double> m = new LinkedHashMap<>();
+        m.put(MetricId.ELBO, -3.5 - beta);
+        m.put(MetricId.REC, 3 + beta);
+        m.put(MetricId.KL, 0.5);
+        m.put(MetricId.ACTIVE_UNITS, 1.0);
+        m.put(MetricId.MI, 0.25);
+        m.put(MetricId.MI_BATCH, 2.0);
+        m.put(MetricId.klOfDim(0), 0.375);
+        m.put(MetricId.klOfDim(1), 0.125);
+        String key = Json.runKey(c, "code", "data");
+        Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
+                seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null);
+        return new RunRecord(c, p, m, b.build(), null);
+    }
+
+    /** report.md, results.tex, the index and the figures are readable by all, as a web server or a colleague needs. */
+    @Test
+    void reportFilesAreReadableByAll(@TempDir Path root) throws IOException {
+        assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Path dir = root.resolve("tiny");
+        Path report = MarkdownReport.write(dir, new ReportSpec("tiny", "a test", "Does it render?", "", "mvn ..."),
+                List.of(finished(1, 1), finished(1, 2), finished(2, 1), finished(2, 2)));
+        assertEquals(dir.resolve("report.md"), report);
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path f : List.of(report, dir.resolve("results.tex"), root.resolve("README.md")))
+            assertTrue(files.contains(f), f + " written");
+        for (Path f : files)
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+        for (Path d : List.of(dir, dir.resolve("figures")))
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+    }
+}
