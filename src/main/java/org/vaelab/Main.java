@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.ExperimentRegistry;
 import org.vaelab.experiment.ExperimentRunner;
@@ -56,33 +57,49 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Checks the command line, then (in Maven's JVM, where the thread settings are missing) starts the child JVM that
+     * trains, or (in the child, or with the user's own settings) runs the experiment; exits with the code of
+     * {@link #run(Properties, boolean)}.
+     */
     public static void main(String[] args) throws Exception {
-        if (System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null) {
-            System.exit(relaunch());
-        }
-        boolean verbose = Boolean.getBoolean("vaelab.verbose");
-        // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-        System.exit(run(System.getProperty("experiment", "")));
+        boolean launcher = System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null;
+        System.exit(run(System.getProperties(), launcher));
     }
 
-    static int run(String name) {
+    /**
+     * Parses and checks the options in {@code props}, so that a bad command line fails at once, before a child JVM
+     * starts or anything trains; then lists the experiments, relaunches, or runs the chosen one.
+     *
+     * @param relaunch start a child JVM with the thread settings and return its exit code, instead of running here
+     * @return the exit code (see {@link #BAD_USAGE} and the others)
+     */
+    static int run(Properties props, boolean relaunch) throws IOException, InterruptedException, URISyntaxException {
         ExperimentRegistry registry = ExperimentRegistry.standard();
-        if (name.isBlank() || name.equals("list")) {
-            System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
-            System.out.println(registry.listing());
-            System.out.println("Overrides for every experiment: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
-            return name.isBlank() ? BAD_USAGE : 0;
-        }
-        Experiment experiment;
         Overrides overrides;
+        Experiment experiment;
         try {
-            experiment = registry.get(name);
-            overrides = Overrides.from(System.getProperties());
+            overrides = Overrides.from(props);
+            String name = overrides.experiment();
+            if (name.isEmpty() || name.equals("list")) {
+                System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
+                System.out.println(registry.listing());
+                System.out.println("Options: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
+                return name.isEmpty() ? BAD_USAGE : 0;
+            }
+            experiment = overrides.configure(registry.get(name));
         } catch (IllegalArgumentException e) {
             System.err.println("vaelab: " + e.getMessage());
             return BAD_USAGE;
         }
+        if (relaunch) return relaunch(overrides.launch());
+        // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", overrides.launch().verbose() ? "info" : "warn");
+        return run(experiment, overrides);
+    }
+
+    /** Runs a configured experiment ({@link Overrides#configure}) in this JVM. */
+    private static int run(Experiment experiment, Overrides overrides) {
         try {
             ExperimentRunner runner = new ExperimentRunner(System.out, new Trainer());
             if (overrides.verify()) return runner.verify(experiment, overrides) == 0 ? 0 : VERIFY_FAILED;
@@ -100,11 +117,14 @@ public final class Main {
         }
     }
 
-    /** Starts this class again in a child JVM whose environment has the thread settings ND4J needs. */
-    private static int relaunch() throws IOException, InterruptedException, URISyntaxException {
+    /**
+     * Starts this class again in a child JVM whose environment has the thread settings ND4J needs, and the same
+     * options, and returns its exit code.
+     */
+    private static int relaunch(Overrides.Launch launch) throws IOException, InterruptedException, URISyntaxException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + System.getProperty("vaelab.xmx", "2g"));
+        cmd.add("-Xmx" + launch.xmx());
         for (String key : System.getProperties().stringPropertyNames()) {
             if (forwarded(key)) cmd.add("-D" + key + "=" + System.getProperty(key));
         }
@@ -113,8 +133,7 @@ public final class Main {
         cmd.add(Main.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
-        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(),
-                System.getProperty("vaelab.openblasCoreType"));
+        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
         if (coreType.note() != null) System.err.println("vaelab: " + coreType.note());
         childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
         Process p = pb.start();
