@@ -63,6 +63,7 @@ public final class Main {
      * {@link #run(Properties, boolean)}.
      */
     public static void main(String[] args) throws Exception {
+        ChildProcess.exitWithParent();
         boolean launcher = System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null;
         System.exit(run(System.getProperties(), launcher));
     }
@@ -118,8 +119,8 @@ public final class Main {
     }
 
     /**
-     * Starts this class again in a child JVM whose environment has the thread settings ND4J needs, and the same
-     * options, and returns its exit code.
+     * Starts this class again in a child JVM whose environment has the thread settings ND4J needs, with every vaelab
+     * option, and returns its exit code. The child stops when this process dies ({@link ChildProcess}).
      */
     private static int relaunch(Overrides.Launch launch) throws IOException, InterruptedException, URISyntaxException {
         List<String> cmd = new ArrayList<>();
@@ -136,9 +137,7 @@ public final class Main {
         CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
         if (coreType.note() != null) System.err.println("vaelab: " + coreType.note());
         childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
-        Process p = pb.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-        return p.waitFor();
+        return ChildProcess.run(pb);
     }
 
     /**
@@ -219,9 +218,13 @@ public final class Main {
         return null;
     }
 
-    private static boolean forwarded(String key) {
-        return key.equals("experiment") || Overrides.KEYS.contains(key) || key.startsWith("vaelab.")
-                || key.startsWith("org.slf4j.") || key.startsWith("org.bytedeco.");
+    /**
+     * Whether the child JVM gets system property {@code key}: every vaelab option candidate (all keys without a dot and
+     * {@code vaelab.*}, so that a new option never disappears on the way; the child checks them again), and the
+     * logging and native-library settings of slf4j and JavaCPP.
+     */
+    static boolean forwarded(String key) {
+        return Overrides.isCandidate(key) || key.startsWith("org.slf4j.") || key.startsWith("org.bytedeco.");
     }
 
     /** The classpath this class was loaded with: exec:java's class loader URLs, or java.class.path. */

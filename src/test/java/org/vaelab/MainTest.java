@@ -1,6 +1,7 @@
 package org.vaelab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vaelab.experiment.Overrides;
 
 class MainTest {
 
@@ -104,6 +106,17 @@ class MainTest {
         assertBadUsage(capture(true, "experiment", "bench", "iwK", "100"), "-DiwK=100 is not used by bench, which accepts -Depochs, -DtrainLimit");
         assertBadUsage(capture(true, "experiment", "metrics-check", "prune", "true"), "-Dprune=true is not used by metrics-check");
         assertBadUsage(capture(true, "experiment", "list", "seed", "3"), "did you mean -Dseeds?");
+    }
+
+    /** Every option candidate reaches the child, so an option added later cannot silently disappear on the way. */
+    @Test
+    void theChildGetsEveryVaelabOptionAndNotTheJvmsOwnSettings() {
+        for (String key : Overrides.KEYS) assertTrue(Main.forwarded(key), key);
+        for (String key : new String[] {"prune", "aFutureOption", "vaelab.future", "skipTests", "org.slf4j.simpleLogger.defaultLogLevel",
+                "org.bytedeco.javacpp.maxbytes"})
+            assertTrue(Main.forwarded(key), key);
+        for (String key : new String[] {"java.home", "java.class.path", "user.dir", "maven.home", "file.encoding", "exec.args"})
+            assertFalse(Main.forwarded(key), key);
     }
 
     @Test
