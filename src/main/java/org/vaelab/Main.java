@@ -23,7 +23,9 @@ import org.vaelab.train.Trainer;
  * starts</em>: with the defaults its OpenMP threads spin while OpenBLAS needs the cores, and everything runs about
  * 2.3× slower (ND4J-NOTES.md). A JVM cannot change its own environment, and {@code exec:java} runs inside Maven's
  * JVM, so when the setting is missing this launcher starts one child JVM with the right environment and the same
- * classpath and options, and exits with its exit code. A user never has to export anything.
+ * classpath and options, and exits with its exit code. A user never has to export anything. The command line is
+ * checked before the child starts, so a typo fails at once; the child gets every vaelab option and stops when the
+ * launcher dies, even by {@code kill -9} ({@link ChildProcess}).
  *
  * <p>The child also gets {@code OPENBLAS_CORETYPE}: the OpenBLAS 0.3.19 bundled with ND4J does not recognise some
  * virtualised CPUs (they report only "Intel Xeon Processor") and falls back to its SSE3 kernels, which made every
