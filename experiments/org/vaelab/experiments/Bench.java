@@ -86,6 +86,12 @@ public final class Bench implements Experiment {
         return List.of();
     }
 
+    /** Bench times one fixed model: only the epochs and a training subset can change (see {@link #runStandalone}). */
+    @Override
+    public List<String> options() {
+        return List.of("epochs", "trainLimit");
+    }
+
     @Override
     public Optional<Path> runStandalone(Overrides o, PrintStream out) throws IOException {
         int epochs = o.epochs() != null ? o.epochs() : DEFAULT_EPOCHS;

@@ -95,6 +95,12 @@ public final class MetricsCheck implements Experiment {
         return List.of();
     }
 
+    /** The checks are fixed computations: no option changes them (the reports folder is a -Dvaelab.* setting). */
+    @Override
+    public List<String> options() {
+        return List.of();
+    }
+
     @Override
     public Optional<Path> runStandalone(Overrides overrides, PrintStream out) throws IOException {
         Path dir = Path.of(overrides.reportsDir(), name());

@@ -83,7 +83,7 @@ public final class WeightingShootout implements Experiment {
     record Budget(String name, int epochs, int trainLimit, int testLimit, int seeds) {
     }
 
-    static final Budget DEFAULT = new Budget("default", EPOCHS, 0, 0, 3);
+    static final Budget DEFAULT = new Budget(DEFAULT_BUDGET, EPOCHS, 0, 0, 3);
     static final Budget SMOKE = new Budget("smoke", 1, 5000, 1000, 1);
 
     /** The budget named by {@code value} (null or empty for the default), or an exception listing the names. */
@@ -105,20 +105,30 @@ public final class WeightingShootout implements Experiment {
     /** The σ-VAE's starting σ = 1 is the official code's log σ = 0; the weighting replaces it from the first step. */
     static final VaeArchitecture GAUSSIAN = VaeArchitecture.gaussian(784, List.of(512, 256), 32, Activation.RELU, 1.0);
 
-    private final Budget fixed;
+    private final Budget budget;
 
-    /** Reads the budget from {@code -Dbudget} when the runs are asked for. */
+    /** With the default budget; {@code -Dbudget} reaches it through {@link #withBudget}. */
     public WeightingShootout() {
-        this(null);
+        this(DEFAULT);
     }
 
-    /** With a given budget (for tests); null reads {@code -Dbudget}. */
+    /** With a given budget. */
     WeightingShootout(Budget budget) {
-        this.fixed = budget;
+        this.budget = budget;
     }
 
     private Budget budget() {
-        return fixed != null ? fixed : budget(System.getProperty("budget"));
+        return budget;
+    }
+
+    @Override
+    public List<String> budgets() {
+        return List.of(DEFAULT.name(), SMOKE.name());
+    }
+
+    @Override
+    public WeightingShootout withBudget(String name) {
+        return new WeightingShootout(budget(name));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.ExperimentRegistry;
 import org.vaelab.experiment.ExperimentRunner;
@@ -22,7 +23,9 @@ import org.vaelab.train.Trainer;
  * starts</em>: with the defaults its OpenMP threads spin while OpenBLAS needs the cores, and everything runs about
  * 2.3× slower (ND4J-NOTES.md). A JVM cannot change its own environment, and {@code exec:java} runs inside Maven's
  * JVM, so when the setting is missing this launcher starts one child JVM with the right environment and the same
- * classpath and options, and exits with its exit code. A user never has to export anything.
+ * classpath and options, and exits with its exit code. A user never has to export anything. The command line is
+ * checked before the child starts, so a typo fails at once; the child gets every vaelab option and stops when the
+ * launcher dies, even by {@code kill -9} ({@link ChildProcess}).
  *
  * <p>The child also gets {@code OPENBLAS_CORETYPE}: the OpenBLAS 0.3.19 bundled with ND4J does not recognise some
  * virtualised CPUs (they report only "Intel Xeon Processor") and falls back to its SSE3 kernels, which made every
@@ -61,33 +64,50 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Checks the command line, then (in Maven's JVM, where the thread settings are missing) starts the child JVM that
+     * trains, or (in the child, or with the user's own settings) runs the experiment; exits with the code of
+     * {@link #run(Properties, boolean)}.
+     */
     public static void main(String[] args) throws Exception {
-        if (System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null) {
-            System.exit(relaunch());
-        }
-        boolean verbose = Boolean.getBoolean("vaelab.verbose");
-        // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-        System.exit(run(System.getProperty("experiment", "")));
+        ChildProcess.exitWithParent();
+        boolean launcher = System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null;
+        System.exit(run(System.getProperties(), launcher));
     }
 
-    static int run(String name) {
+    /**
+     * Parses and checks the options in {@code props}, so that a bad command line fails at once, before a child JVM
+     * starts or anything trains; then lists the experiments, relaunches, or runs the chosen one.
+     *
+     * @param relaunch start a child JVM with the thread settings and return its exit code, instead of running here
+     * @return the exit code (see {@link #BAD_USAGE} and the others)
+     */
+    static int run(Properties props, boolean relaunch) throws IOException, InterruptedException, URISyntaxException {
         ExperimentRegistry registry = ExperimentRegistry.standard();
-        if (name.isBlank() || name.equals("list")) {
-            System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
-            System.out.println(registry.listing());
-            System.out.println("Overrides for every experiment: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
-            return name.isBlank() ? BAD_USAGE : 0;
-        }
-        Experiment experiment;
         Overrides overrides;
+        Experiment experiment;
         try {
-            experiment = registry.get(name);
-            overrides = Overrides.from(System.getProperties());
+            overrides = Overrides.from(props);
+            String name = overrides.experiment();
+            if (name.isEmpty() || name.equals("list")) {
+                System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
+                System.out.println(registry.listing());
+                System.out.println("Options: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
+                return name.isEmpty() ? BAD_USAGE : 0;
+            }
+            experiment = overrides.configure(registry.get(name));
         } catch (IllegalArgumentException e) {
             System.err.println("vaelab: " + e.getMessage());
             return BAD_USAGE;
         }
+        if (relaunch) return relaunch(overrides.launch());
+        // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", overrides.launch().verbose() ? "info" : "warn");
+        return run(experiment, overrides);
+    }
+
+    /** Runs a configured experiment ({@link Overrides#configure}) in this JVM. */
+    private static int run(Experiment experiment, Overrides overrides) {
         try {
             ExperimentRunner runner = new ExperimentRunner(System.out, new Trainer());
             if (overrides.verify()) return runner.verify(experiment, overrides) == 0 ? 0 : VERIFY_FAILED;
@@ -105,11 +125,14 @@ public final class Main {
         }
     }
 
-    /** Starts this class again in a child JVM whose environment has the thread settings ND4J needs. */
-    private static int relaunch() throws IOException, InterruptedException, URISyntaxException {
+    /**
+     * Starts this class again in a child JVM whose environment has the thread settings ND4J needs, with every vaelab
+     * option, and returns its exit code. The child stops when this process dies ({@link ChildProcess}).
+     */
+    private static int relaunch(Overrides.Launch launch) throws IOException, InterruptedException, URISyntaxException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + System.getProperty("vaelab.xmx", "2g"));
+        cmd.add("-Xmx" + launch.xmx());
         for (String key : System.getProperties().stringPropertyNames()) {
             if (forwarded(key)) cmd.add("-D" + key + "=" + System.getProperty(key));
         }
@@ -118,13 +141,10 @@ public final class Main {
         cmd.add(Main.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
-        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(),
-                System.getProperty("vaelab.openblasCoreType"));
+        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
         if (coreType.note() != null) System.err.println("vaelab: " + coreType.note());
         childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
-        Process p = pb.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
-        return p.waitFor();
+        return ChildProcess.run(pb);
     }
 
     /**
@@ -205,9 +225,13 @@ public final class Main {
         return null;
     }
 
-    private static boolean forwarded(String key) {
-        return key.equals("experiment") || Overrides.KEYS.contains(key) || key.startsWith("vaelab.")
-                || key.startsWith("org.slf4j.") || key.startsWith("org.bytedeco.");
+    /**
+     * Whether the child JVM gets system property {@code key}: every vaelab option candidate (all keys without a dot and
+     * {@code vaelab.*}, so that a new option never disappears on the way; the child checks them again), and the
+     * logging and native-library settings of slf4j and JavaCPP.
+     */
+    static boolean forwarded(String key) {
+        return Overrides.isCandidate(key) || key.startsWith("org.slf4j.") || key.startsWith("org.bytedeco.");
     }
 
     /** The classpath this class was loaded with: exec:java's class loader URLs, or java.class.path. */

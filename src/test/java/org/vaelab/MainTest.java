@@ -1,16 +1,22 @@
 package org.vaelab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vaelab.experiment.Overrides;
 
 class MainTest {
 
-    private static String[] capture(String experiment) {
+    /** Runs {@link Main#run} on {@code -Dkey=value} pairs: exit code, stdout, stderr. */
+    private static String[] capture(boolean relaunch, String... keyValues) throws Exception {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) p.setProperty(keyValues[i], keyValues[i + 1]);
         PrintStream out = System.out;
         PrintStream err = System.err;
         var o = new ByteArrayOutputStream();
@@ -18,12 +24,24 @@ class MainTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(experiment);
+            int code = Main.run(p, relaunch);
             return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    private static String[] capture(String experiment) throws Exception {
+        return capture(false, "experiment", experiment);
+    }
+
+    /** Exit code 2 and exactly one line on stderr, which contains {@code expected}. */
+    private static void assertBadUsage(String[] r, String expected) {
+        assertEquals("2", r[0], r[2]);
+        assertEquals(1, r[2].lines().count(), "one error line, no stack trace:\n" + r[2]);
+        assertTrue(r[2].startsWith("vaelab: ") && r[2].contains(expected), r[2]);
+        assertEquals("", r[1], "nothing ran");
     }
 
     /** The launcher, not the user, sets the thread settings; a value the user exported is kept (OpenMP's and the core type, which CoreType.choose settles, excepted). */
@@ -73,8 +91,36 @@ class MainTest {
         assertEquals(new Main.CoreType("Sandybridge", null), Main.CoreType.choose(null, "SkylakeX", " Sandybridge "));
     }
 
+    /**
+     * The typos that used to pass silently now stop with exit code 2 before anything starts: with relaunch = true a
+     * valid command line would start a child JVM, so these fail in the launcher, before any child.
+     */
     @Test
-    void unknownExperimentExitsNonZeroAndListsTheKnownOnes() {
+    void badCommandLinesFailInTheLauncherWithOneLine() throws Exception {
+        assertBadUsage(capture(true, "experiment", "quickstart", "epoch", "5"), "-Depoch=5 is not a vaelab option: did you mean -Depochs?");
+        assertBadUsage(capture(true, "experiment", "quickstart", "foo", "bar"), "-Dfoo=bar is not a vaelab option: the options are -Dexperiment,");
+        assertBadUsage(capture(true, "experiment", "quickstart", "budget", "huge"), "quickstart: it defines no budgets besides default");
+        assertBadUsage(capture(true, "experiment", "weighting-shootout", "budget", "huge"), "expected one of default, smoke");
+        assertBadUsage(capture(true, "experiment", "quickstart", "iwK", "-1"), "-DiwK=-1 is not valid: expected a whole number from 0 to 2147483647 (0 = off)");
+        assertBadUsage(capture(true, "experiment", "quickstart", "epochs", "99999999999"), "a whole number from 1 to 2147483647");
+        assertBadUsage(capture(true, "experiment", "bench", "iwK", "100"), "-DiwK=100 is not used by bench, which accepts -Depochs, -DtrainLimit");
+        assertBadUsage(capture(true, "experiment", "metrics-check", "prune", "true"), "-Dprune=true is not used by metrics-check");
+        assertBadUsage(capture(true, "experiment", "list", "seed", "3"), "did you mean -Dseeds?");
+    }
+
+    /** Every option candidate reaches the child, so an option added later cannot silently disappear on the way. */
+    @Test
+    void theChildGetsEveryVaelabOptionAndNotTheJvmsOwnSettings() {
+        for (String key : Overrides.KEYS) assertTrue(Main.forwarded(key), key);
+        for (String key : new String[] {"prune", "aFutureOption", "vaelab.future", "skipTests", "org.slf4j.simpleLogger.defaultLogLevel",
+                "org.bytedeco.javacpp.maxbytes"})
+            assertTrue(Main.forwarded(key), key);
+        for (String key : new String[] {"java.home", "java.class.path", "user.dir", "maven.home", "file.encoding", "exec.args"})
+            assertFalse(Main.forwarded(key), key);
+    }
+
+    @Test
+    void unknownExperimentExitsNonZeroAndListsTheKnownOnes() throws Exception {
         String[] r = capture("quickstrat");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("unknown experiment 'quickstrat'") && r[2].contains("quickstart"), r[2]);
@@ -82,9 +128,11 @@ class MainTest {
     }
 
     @Test
-    void listPrintsOneLinePerExperiment() {
+    void listPrintsOneLinePerExperiment() throws Exception {
         String[] r = capture("list");
         assertEquals("0", r[0]);
         assertTrue(r[1].contains("quickstart"), r[1]);
+        assertTrue(r[1].contains("-Dprune=..."), r[1]);
+        assertEquals("2", capture(false)[0], "no experiment named: the list, and exit code 2");
     }
 }

@@ -41,6 +41,39 @@ public interface Experiment {
     }
 
     /**
+     * The options of {@link Overrides#EXPERIMENT_KEYS} this experiment uses; {@link Overrides#configure} refuses the
+     * others, so that a setting that would change nothing never passes silently. Default: all of them, as every
+     * sweep of arms × seeds uses them; a {@link #runStandalone standalone} experiment declares what it reads.
+     */
+    default List<String> options() {
+        return Overrides.EXPERIMENT_KEYS;
+    }
+
+    /**
+     * The names {@code -Dbudget=} accepts, {@value #DEFAULT_BUDGET} first. Default: only
+     * {@value #DEFAULT_BUDGET}, the settings of {@link #arms()} as written.
+     */
+    default List<String> budgets() {
+        return List.of(DEFAULT_BUDGET);
+    }
+
+    /** The budget every experiment has: its arms and seeds as declared. */
+    String DEFAULT_BUDGET = "default";
+
+    /**
+     * This experiment with the named budget, one of {@link #budgets()}: the object whose arms, seeds, question and
+     * discussion are those of that budget. Called only by {@link Overrides#configure}, which has checked the name.
+     * Default: {@code this} for {@value #DEFAULT_BUDGET}.
+     *
+     * @throws IllegalArgumentException if the name is not one of {@link #budgets()}
+     */
+    default Experiment withBudget(String budget) {
+        if (budget.equals(DEFAULT_BUDGET)) return this;
+        throw new IllegalArgumentException("-Dbudget=" + budget + " is not valid for " + name()
+                + ": expected one of " + String.join(", ", budgets()));
+    }
+
+    /**
      * For experiments that are not a sweep of arms × seeds (benchmarks, estimator checks): do the whole job and
      * return the report written, if any. The runner calls this first and uses {@link #arms()} only when it returns
      * {@code Optional.empty()} without doing anything, which is the default.

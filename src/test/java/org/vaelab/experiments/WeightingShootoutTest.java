@@ -2,6 +2,7 @@ package org.vaelab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.Overrides;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Likelihood;
@@ -63,7 +65,20 @@ class WeightingShootoutTest {
         Properties p = new Properties();
         p.setProperty("budget", "smoke");
         assertEquals(" -Dbudget=smoke", Overrides.from(p).asFlags());
-        assertTrue(Overrides.KEYS.contains("budget"), "the launcher forwards only listed keys");
+    }
+
+    /** The budget comes from the parsed options, through Overrides.configure, never from a system property. */
+    @Test
+    void budgetReachesTheShootoutThroughTheParsedOptions() {
+        assertNull(System.getProperty("budget"));
+        Properties p = new Properties();
+        p.setProperty("budget", "smoke");
+        Experiment smoke = Overrides.from(p).configure(new WeightingShootout());
+        assertEquals(1, smoke.seeds());
+        assertEquals(1, smoke.arms().get(0).train().epochs());
+        assertEquals(List.of("default", "smoke"), smoke.budgets());
+        assertEquals(3, Overrides.from(new Properties()).configure(new WeightingShootout()).seeds(), "no -Dbudget: default");
+        assertEquals(3, new WeightingShootout().seeds());
     }
 
     /**

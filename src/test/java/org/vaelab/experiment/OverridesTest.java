@@ -1,0 +1,155 @@
+package org.vaelab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.vaelab.train.RunConfig;
+
+/** The one parser of the command line: unknown keys, ranges, and options an experiment does not use. */
+class OverridesTest {
+
+    private static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) p.setProperty(keyValues[i], keyValues[i + 1]);
+        return p;
+    }
+
+    private static String refused(String... keyValues) {
+        return assertThrows(IllegalArgumentException.class, () -> Overrides.from(props(keyValues))).getMessage();
+    }
+
+    private static String refusedBy(String experiment, String... keyValues) {
+        Overrides o = Overrides.from(props(keyValues));
+        Experiment e = ExperimentRegistry.standard().get(experiment);
+        return assertThrows(IllegalArgumentException.class, () -> o.configure(e)).getMessage();
+    }
+
+    @Test
+    void aTypoNamesTheKeyAndValueAndTheOptionMeant() {
+        assertEquals("-Depoch=5 is not a vaelab option: did you mean -Depochs?", refused("epoch", "5"));
+        assertTrue(refused("IWK", "5").endsWith("did you mean -DiwK?"), "case");
+        assertTrue(refused("sedes", "3").endsWith("did you mean -Dseeds?"), "two edits");
+        assertTrue(refused("verifySamples", "3").endsWith("did you mean -DverifySample?"), "prefix");
+        assertTrue(refused("xmx", "4g").endsWith("did you mean -Dvaelab.xmx?"), "vaelab. left out");
+        assertTrue(refused("vaelab.report", "out").endsWith("did you mean -Dvaelab.reports?"));
+        assertTrue(refused("vaelab.seeds", "3").endsWith("did you mean -Dseeds?"), "vaelab. added");
+    }
+
+    @Test
+    void anUnknownKeyFarFromEveryOptionListsThemAll() {
+        String m = refused("foo", "bar");
+        assertTrue(m.startsWith("-Dfoo=bar is not a vaelab option: the options are "), m);
+        for (String key : Overrides.KEYS) assertTrue(m.contains("-D" + key), key + " missing from: " + m);
+        assertFalse(m.contains("did you mean"), m);
+        assertFalse(m.contains("\n"), "one line");
+        assertTrue(refused("vaelab.colour", "red").contains("the options are"), "vaelab.* keys are ours too");
+    }
+
+    @Test
+    void keysOfTheJvmMavenAndLibrariesAreNotOurs() {
+        Overrides o = Overrides.from(props("java.io.tmpdir", "/tmp", "maven.repo.local", "/m2", "org.slf4j.simpleLogger.x", "y",
+                "org.bytedeco.javacpp.maxbytes", "1G", "exec.args", "-x", "skipTests", "true", "test", "MainTest",
+                "argLine", "-Xmx1g", "basedir", "/work", "seeds", "3"));
+        assertEquals(3, o.seeds());
+        assertEquals(Map.of("seeds", "3"), o.given(), "only vaelab's options are recorded as given");
+    }
+
+    @Test
+    void rangesAreStatedWithTheirMeaningAndLimit() {
+        assertEquals("-DiwK=-1 is not valid: expected a whole number from 0 to 2147483647 (0 = off)", refused("iwK", "-1"));
+        assertEquals("-DtrainLimit=-5 is not valid: expected a whole number from 0 to 2147483647 (0 = all images)",
+                refused("trainLimit", "-5"));
+        assertEquals("-Depochs=99999999999 is not valid: expected a whole number from 1 to 2147483647",
+                refused("epochs", "99999999999"));
+        assertEquals("-Dbatch=99999999999999999999999 is not valid: expected a whole number from 1 to 2147483647",
+                refused("batch", "99999999999999999999999"));
+        assertTrue(refused("verifySample", "0").contains("from 1 to 2147483647"));
+        Overrides o = Overrides.from(props("iwK", "0", "testLimit", "0", "epochs", " 2147483647 "));
+        assertEquals(0, o.iwK());
+        assertEquals(0, o.testLimit());
+        assertEquals(Integer.MAX_VALUE, o.epochs());
+    }
+
+    @Test
+    void pruneIsABooleanOffByDefault() {
+        assertFalse(Overrides.from(props()).prune());
+        assertFalse(Overrides.none().prune());
+        assertTrue(Overrides.from(props("prune", "true")).prune());
+        assertTrue(Overrides.from(props("prune", "")).prune(), "-Dprune alone means true");
+        assertFalse(Overrides.from(props("prune", "FALSE")).prune());
+        assertEquals("-Dprune=yes is not valid: expected true or false", refused("prune", "yes"));
+    }
+
+    @Test
+    void processSettingsAreParsedHereToo() {
+        Overrides.Launch defaults = Overrides.from(props()).launch();
+        assertEquals(Overrides.Launch.DEFAULTS, defaults);
+        assertEquals("2g", defaults.xmx());
+        Overrides.Launch l = Overrides.from(props("vaelab.xmx", "4g", "vaelab.openblasCoreType", " Haswell ",
+                "vaelab.verbose", "true", "vaelab.data", "/data", "vaelab.repo", "/repo")).launch();
+        assertEquals(new Overrides.Launch("4g", "Haswell", true), l);
+        assertNull(Overrides.from(props("vaelab.openblasCoreType", " ")).launch().openblasCoreType(), "blank: vaelab chooses");
+        assertEquals("-Dvaelab.xmx=4 is not valid: expected a heap size with its unit, e.g. 4g or 3072m", refused("vaelab.xmx", "4"));
+        assertEquals("-Dvaelab.verbose=yes is not valid: expected true or false", refused("vaelab.verbose", "yes"));
+        assertEquals("quickstart", Overrides.from(props("experiment", " quickstart")).experiment());
+        assertEquals("", Overrides.from(props()).experiment());
+    }
+
+    @Test
+    void anOptionTheExperimentDoesNotUseIsRefusedNamingWhatItAccepts() {
+        assertEquals("-Dseeds=3 is not used by bench, which accepts -Depochs, -DtrainLimit (and the -Dvaelab.* settings); drop it",
+                refusedBy("bench", "seeds", "3"));
+        assertTrue(refusedBy("bench", "budget", "default").contains("not used by bench"));
+        String m = refusedBy("metrics-check", "prune", "true");
+        assertTrue(m.startsWith("-Dprune=true is not used by metrics-check, which takes no options"), m);
+        // Explicitly off is still refused: the user believes it matters here, and it cannot.
+        assertTrue(refusedBy("metrics-check", "fresh", "false").contains("-Dfresh=false"));
+
+        Experiment bench = ExperimentRegistry.standard().get("bench");
+        assertSame(bench, Overrides.from(props("epochs", "2", "trainLimit", "100", "vaelab.reports", "/tmp/r")).configure(bench));
+    }
+
+    @Test
+    void aBudgetMustBeOneTheExperimentDefines() {
+        assertEquals("-Dbudget=huge is not valid for quickstart: it defines no budgets besides default",
+                refusedBy("quickstart", "budget", "huge"));
+        assertEquals("-Dbudget=huge is not valid for weighting-shootout: expected one of default, smoke",
+                refusedBy("weighting-shootout", "budget", "huge"));
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        assertSame(quickstart, Overrides.from(props("budget", "default")).configure(quickstart));
+    }
+
+    @Test
+    void verificationSettingsNeedVerify() {
+        assertEquals("-Dtolerance=1e-3 applies only to verification: add -Dverify=true or drop it",
+                refusedBy("quickstart", "tolerance", "1e-3"));
+        assertTrue(refusedBy("quickstart", "verifySample", "2").startsWith("-DverifySample=2 applies only"));
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        Overrides o = Overrides.from(props("verify", "true", "verifySample", "2", "tolerance", "1e-3"));
+        assertSame(quickstart, o.configure(quickstart));
+        assertEquals(1e-3, o.tolerance());
+    }
+
+    @Test
+    void everyOptionOfASweepReachesItsRuns() {
+        Overrides o = Overrides.from(props("experiment", "quickstart", "seeds", "1", "epochs", "2", "batch", "50",
+                "lr", "0.01", "trainLimit", "300", "testLimit", "100", "iwK", "10", "fresh", "true", "shard", "1/1",
+                "prune", "true", "budget", "default"));
+        Experiment quickstart = o.configure(ExperimentRegistry.standard().get(o.experiment()));
+        RunConfig c = o.runs(quickstart).get(0);
+        assertEquals(2, c.train().epochs());
+        assertEquals(50, c.train().batchSize());
+        assertEquals(0.01, c.train().learningRate());
+        assertEquals(300, c.data().trainLimit());
+        assertEquals(100, c.data().testLimit());
+        assertEquals(10, c.iwSamples());
+        assertEquals(quickstart.arms().size(), o.runs(quickstart).size());
+    }
+}
