@@ -218,11 +218,6 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         return budget == null ? e : e.withBudget(budget);
     }
 
-    /** Whether {@code -Dprune=true} asks to delete run folders that are not in the plan. */
-    public boolean prune() {
-        return Boolean.getBoolean("prune");
-    }
-
     /** The runs of an experiment: every arm × seed, with these overrides applied. */
     public List<RunConfig> runs(Experiment e) {
         int n = seeds != null ? seeds : e.seeds();

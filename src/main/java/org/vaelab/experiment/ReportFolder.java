@@ -17,7 +17,9 @@ public record ReportFolder(Path dir, boolean variant, String flags) {
 
     /** The folder for this experiment under {@code reportsRoot} with these overrides. */
     public static ReportFolder of(Path reportsRoot, Experiment experiment, Overrides overrides) {
-        boolean variant = !overrides.runs(experiment).equals(Overrides.none().runs(experiment));
+        // The experiment may arrive configured with a budget (Overrides.configure): compare with its default plan.
+        boolean variant = !overrides.runs(experiment)
+                .equals(Overrides.none().runs(experiment.withBudget(Experiment.DEFAULT_BUDGET)));
         if (!variant) return new ReportFolder(reportsRoot.resolve(experiment.name()), false, "");
         String flags = overrides.asFlags().strip();
         return new ReportFolder(reportsRoot.resolve(experiment.name() + "." + slug(flags)), true, flags);

@@ -138,13 +138,13 @@ class ExperimentRunnerTest {
         assertTrue(Files.isDirectory(runs.resolve("." + one.getFileName() + ".partial-123")),
                 "nothing is deleted unless -Dprune=true asks for it");
         assertTrue(resumed.contains("not in this plan"), resumed);
-        System.setProperty("prune", "true");
-        try {
-            String pruned = run(dir, null, false);
-            assertTrue(pruned.contains("pruned (-Dprune=true): " + runs.resolve("." + one.getFileName() + ".partial-123")), pruned);
-        } finally {
-            System.clearProperty("prune");
-        }
+        var props = new java.util.Properties();
+        props.setProperty("vaelab.reports", dir.toString());
+        props.setProperty("prune", "true");
+        var buf = new ByteArrayOutputStream();
+        new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), new Trainer()).run(new Tiny(), Overrides.from(props));
+        String pruned = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(pruned.contains("pruned (-Dprune=true): " + runs.resolve("." + one.getFileName() + ".partial-123")), pruned);
         try (Stream<Path> s = Files.list(runs)) {
             assertEquals(4, s.filter(p -> !p.getFileName().toString().startsWith(".")).count());
         }
