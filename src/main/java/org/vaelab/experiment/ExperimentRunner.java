@@ -23,6 +23,7 @@ import org.vaelab.provenance.CodeVersion;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
 import org.vaelab.report.ImageGrid;
@@ -174,9 +175,14 @@ public final class ExperimentRunner {
             return data.computeIfAbsent(d, ExperimentRunner::load);
         }
 
+        /** The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. */
         String runKey(RunConfig c) {
-            ImageDataset[] tt = data(c.data());
-            return Json.runKey(c, code, tt[0].sha256() + "+" + tt[1].sha256());
+            return Json.trainKey(c, data(c.data())[0].sha256());
+        }
+
+        /** The run's eval key ({@link Json#evalKey}) for its train key. */
+        String evalKey(RunConfig c, String trainKey) {
+            return Json.evalKey(c, trainKey, data(c.data())[1].sha256());
         }
     }
 
@@ -209,12 +215,14 @@ public final class ExperimentRunner {
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()));
+                    trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()),
+                    ctx.evalKey(c, key), NumericsVersion.all());
             return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model, samples);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
-                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null);
+                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null,
+                    ctx.evalKey(c, key), NumericsVersion.all());
             return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null, null);
         }
     }

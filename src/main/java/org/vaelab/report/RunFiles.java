@@ -40,8 +40,9 @@ import org.vaelab.train.StepLog;
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why.</li>
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
- * sweep never leaves a half-written run that a later one would take as finished. The store is content-addressed:
- * a run is reused exactly when a folder with its key holds a complete record.
+ * sweep never leaves a half-written run that a later one would take as finished. A run is reused exactly when the
+ * folder of its train key holds a complete record ({@link Json#trainKey}); the runner re-evaluates it from its model
+ * when its recorded eval key differs.
  */
 public final class RunFiles {
 
@@ -115,7 +116,8 @@ public final class RunFiles {
     }
 
     /**
-     * Reads back the finished run with this run key (config, code version and data all equal); empty if there is
+     * Reads back the finished run with this train key ({@link Json#trainKey}: training config, numerics versions and
+     * data all equal; its eval key may differ, which the caller checks); empty if there is
      * none, it is incomplete, or it finished without {@value #MODEL} (e.g. a committed run whose model file is not
      * in git): then it must be trained.
      */
