@@ -2,6 +2,7 @@ package org.vaelab.experiment;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,9 +79,9 @@ public final class ExperimentRunner {
             String key = ctx.runKey(c);
             planned.add(RunFiles.folderName(c, key));
             String tag = String.format("[%d/%d] %s seed %d", i + 1, runs.size(), c.label(), c.seed());
-            Optional<RunRecord> done = overrides.fresh() ? Optional.empty() : RunFiles.readIfCurrent(runsDir, c, key);
+            Optional<RunRecord> done = overrides.fresh() ? Optional.empty()
+                    : reuse(runsDir, c, key, ctx, tag, shard == null || shard.includes(i));
             if (done.isPresent()) {
-                out.println(tag + ": finished earlier with the same config, code and data; reused (-Dfresh=true retrains)");
                 records.add(done.get());
                 continue;
             }
@@ -163,6 +164,51 @@ public final class ExperimentRunner {
         return bad;
     }
 
+    /**
+     * The finished run of this train key, if training can be skipped: reused as it is when its eval key is the wanted
+     * one, else re-evaluated from its model file ({@link Reevaluation}) and written anew, if {@code mine} (this
+     * process's shard includes it). Empty means train it; a run that finished without {@value RunFiles#MODEL} is
+     * retrained, saying so. Warns once per invocation when a reused run was trained by other code with the same
+     * {@link NumericsVersion}.
+     */
+    private Optional<RunRecord> reuse(Path runsDir, RunConfig c, String key, Context ctx, String tag, boolean mine)
+            throws IOException {
+        Path folder = runsDir.resolve(RunFiles.folderName(c, key));
+        Optional<RunRecord> done = RunFiles.readIfCurrent(runsDir, c, key);
+        if (done.isEmpty()) {
+            if (mine && Files.isRegularFile(folder.resolve(RunFiles.PROVENANCE)) && !Files.exists(folder.resolve(RunFiles.MODEL)))
+                out.println(tag + ": trained earlier, but " + folder.getFileName() + " has no " + RunFiles.MODEL
+                        + " to evaluate or keep; retraining");
+            return Optional.empty();
+        }
+        RunRecord r = done.get();
+        if (!ctx.warnedCode && CodeVersion.differsFrom(r.provenance().codeSha256())
+                && NumericsVersion.training().equals(trainingVersions(r.provenance()))) {
+            ctx.warnedCode = true;
+            out.printf("warning: %s (perhaps others too) was trained by other code (codeSha256 %.12s, now %.12s) with the"
+                            + " same NumericsVersion; fine after a refactoring, but if numbers can have changed bump"
+                            + " NumericsVersion (GoldenRunTest checks) or retrain with -Dfresh=true%n",
+                    r.runId(), r.provenance().codeSha256(), ctx.code);
+        }
+        String evalKey = ctx.evalKey(c, key);
+        if (!Reevaluation.needed(r, evalKey)) {
+            out.println(tag + ": finished earlier with the same config, numerics and data; reused (-Dfresh=true retrains)");
+            return done;
+        }
+        if (!mine) return Optional.empty();
+        ImageDataset test = ctx.data(c.data())[1];
+        out.println(tag + ": trained earlier; re-evaluating its " + RunFiles.MODEL + " without retraining ("
+                + Reevaluation.why(r.provenance(), c, test.sha256()) + ")");
+        return Optional.of(Reevaluation.of(folder, c, test, Seeds.of(c.seed()).eval()).write(runsDir));
+    }
+
+    private static Map<String, Integer> trainingVersions(Provenance p) {
+        if (p.numericsVersion() == null) return Map.of();
+        Map<String, Integer> m = new LinkedHashMap<>(p.numericsVersion());
+        m.keySet().retainAll(NumericsVersion.training().keySet());
+        return m;
+    }
+
     /** Per-invocation state: loaded data sets and the facts every run's provenance shares. */
     private static final class Context {
         final Map<DataConfig, ImageDataset[]> data = new HashMap<>();
@@ -170,6 +216,8 @@ public final class ExperimentRunner {
         final Map<String, String> versions = SystemInfo.versions();
         final Map<String, String> hardware = SystemInfo.hardware();
         final String code = CodeVersion.sha256();
+        /** Whether the warning about reused runs of other code was printed (once per invocation is enough). */
+        boolean warnedCode;
 
         ImageDataset[] data(DataConfig d) {
             return data.computeIfAbsent(d, ExperimentRunner::load);

@@ -58,9 +58,21 @@ public final class Json {
     public static final List<String> EVALUATION_FIELDS = List.of("iwSamples", "data.testLimit");
 
     /** The configuration tree without {@link #EVALUATION_FIELDS}: everything that determines the trained model. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> trainingConfigTree(RunConfig config) {
-        Map<String, Object> tree = configTree(config);
+        return withoutEvaluationFields(configTree(config), config.runId());
+    }
+
+    /**
+     * The canonical JSON of a configuration tree (e.g. one recorded in provenance) without
+     * {@link #EVALUATION_FIELDS}: equal strings mean the same training configuration.
+     */
+    public static String canonicalTrainingConfig(Map<String, Object> configTree) {
+        return canonical(withoutEvaluationFields(configTree, "recorded config"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutEvaluationFields(Map<String, Object> configTree, String what) {
+        Map<String, Object> tree = new LinkedHashMap<>(configTree);
         for (String path : EVALUATION_FIELDS) {
             Map<String, Object> node = tree;
             String[] parts = path.split("\\.");
@@ -70,8 +82,8 @@ public final class Json {
                 node = child;
             }
             if (node.remove(parts[parts.length - 1]) == null)
-                throw new IllegalStateException("evaluation field " + path + " is not in the config tree of run "
-                        + config.runId() + "; update Json.EVALUATION_FIELDS to RunConfig's fields");
+                throw new IllegalStateException("evaluation field " + path + " is not in the config tree of " + what
+                        + "; update Json.EVALUATION_FIELDS to RunConfig's fields");
         }
         return tree;
     }
@@ -137,11 +149,19 @@ public final class Json {
 
     private static String sha256(Object tree, RunConfig config) {
         try {
-            byte[] canonical = MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+            byte[] canonical = canonical(tree).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (NoSuchAlgorithmException | IllegalStateException e) {
             throw new IllegalStateException("cannot hash run config " + config.runId(), e);
+        }
+    }
+
+    /** Sorted keys, no white space: the form every key and checksum is taken over. */
+    private static String canonical(Object tree) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write canonical JSON", e);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,5 +136,80 @@ class ExperimentRunnerTest {
         try (Stream<Path> s = Files.list(runs)) {
             assertEquals(4, s.count(), "leftovers are pruned once the plan is complete");
         }
+    }
+
+    /** Runs the tiny sweep with {@code -DiwK} (null = off), counting the engines the trainer creates. */
+    private static String runCounting(Path dir, Integer iwK, AtomicInteger trained) throws IOException {
+        var buf = new ByteArrayOutputStream();
+        var o = new Overrides(null, null, null, null, null, null, false, dir.toString(), null, false, null, 1e-6, null, iwK);
+        Trainer counting = new Trainer((c, seed) -> {
+            trained.incrementAndGet();
+            return Trainer.DEFAULT_ENGINE.create(c, seed);
+        });
+        new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), counting).run(new Tiny(), o);
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long count(String out, String text) {
+        return out.lines().filter(l -> l.contains(text)).count();
+    }
+
+    /**
+     * -DiwK changes only the eval key: every run is re-evaluated from its model.npz in its own folder (no training,
+     * same step log and model file), gains the IW-NLL and keeps every other metric bit for bit. A run without a model
+     * file is retrained, saying why.
+     */
+    @Test
+    void anEvaluationChangeReevaluatesFromTheModelWithoutRetraining(@TempDir Path dir) throws Exception {
+        AtomicInteger trained = new AtomicInteger();
+        runCounting(dir, null, trained);
+        assertEquals(4, trained.get());
+        Path runs = dir.resolve("tiny/runs");
+        Map<String, String> before = metrics(dir);
+        Map<String, String> steps = new TreeMap<>(), models = new TreeMap<>(), provenance = new TreeMap<>();
+        for (String run : before.keySet()) {
+            steps.put(run, Files.readString(runs.resolve(run).resolve("steps.csv")));
+            models.put(run, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(runs.resolve(run).resolve("model.npz")))));
+            provenance.put(run, Files.readString(runs.resolve(run).resolve("provenance.json")));
+        }
+
+        trained.set(0);
+        String out = runCounting(dir, 10, trained);
+        assertEquals(0, trained.get(), "re-evaluation must not train:\n" + out);
+        assertEquals(4, count(out, "re-evaluating"), out);
+        assertEquals(4, count(out, "iwSamples 0 → 10"), out);
+        assertEquals(0, count(out, "reused"), out);
+        Map<String, String> after = metrics(dir);
+        assertEquals(before.keySet(), after.keySet(), "the train key, and so the folder, stays");
+        for (String run : before.keySet()) {
+            assertTrue(after.get(run).contains("model/iw_nll,"), after.get(run));
+            for (String line : before.get(run).lines().toList())
+                assertTrue(after.get(run).contains(line + "\n"), run + ": " + line + " changed:\n" + after.get(run));
+            assertEquals(steps.get(run), Files.readString(runs.resolve(run).resolve("steps.csv")));
+            assertEquals(models.get(run), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(runs.resolve(run).resolve("model.npz")))), "model file unchanged");
+            var old = org.vaelab.provenance.Json.MAPPER.readTree(provenance.get(run));
+            var now = org.vaelab.provenance.Json.MAPPER.readTree(runs.resolve(run).resolve("provenance.json").toFile());
+            assertEquals(old.get("runKey"), now.get("runKey"));
+            assertEquals(old.get("trainSeconds"), now.get("trainSeconds"));
+            assertEquals(old.get("startTime"), now.get("startTime"));
+            assertFalse(old.get("evalKey").equals(now.get("evalKey")));
+            assertEquals(10, now.get("config").get("iwSamples").asInt());
+            assertTrue(Files.isRegularFile(runs.resolve(run).resolve("samples.png")));
+        }
+
+        // Asked again with the same K: plain reuse.
+        out = runCounting(dir, 10, trained);
+        assertEquals(4, count(out, "reused"), out);
+        assertEquals(0, trained.get());
+
+        // Without a model file there is nothing to re-evaluate: that run trains again and says why.
+        Files.delete(runs.resolve(before.keySet().iterator().next()).resolve("model.npz"));
+        out = runCounting(dir, null, trained);
+        assertEquals(1, trained.get(), out);
+        assertEquals(1, count(out, "has no model.npz"), out);
+        assertEquals(3, count(out, "re-evaluating"), out);
+        assertEquals(before, metrics(dir), "back to K = 0, the numbers are those of the first sweep");
     }
 }
