@@ -2,6 +2,7 @@ package org.vaelab.experiment;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,7 @@ import org.vaelab.provenance.CodeVersion;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.provenance.SystemInfo;
 import org.vaelab.report.AtomicFiles;
@@ -98,6 +100,7 @@ public final class ExperimentRunner {
         // (the shootout's largest: 6.6 MB of weights, 1.4 MB of posterior and logs).
         AtomicFiles.checkWritable(runsDir, (long) runs.size() * 8_000_000L);
         Context ctx = new Context();
+        if (folder.variant()) ctx.canonicalRuns = Path.of(overrides.reportsDir(), experiment.name(), "runs");
         Instant invoked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         RunRecord[] records = new RunRecord[runs.size()];
         List<Integer> claimedElsewhere = new ArrayList<>();
@@ -110,9 +113,9 @@ public final class ExperimentRunner {
             keys[i] = ctx.runKey(c);
             planned.add(RunFiles.folderName(c, keys[i]));
             String tag = tag(i, runs.size(), c);
-            Optional<RunRecord> done = reusable(runsDir, c, keys[i], overrides.fresh(), invoked);
+            Optional<RunRecord> done = reusable(runsDir, c, keys[i], ctx, overrides.fresh(), invoked);
             if (done.isPresent()) {
-                out.println(tag + ": finished earlier with the same config, code and data; reused (-Dfresh=true retrains)");
+                out.println(tag + ": finished earlier with the same config, numerics and data; reused (-Dfresh=true retrains)");
                 records[i] = done.get();
                 continue;
             }
@@ -136,7 +139,7 @@ public final class ExperimentRunner {
             String tag = tag(i, runs.size(), c);
             if (shard != null) {
                 // A shard never waits: the process holding the run will finish it, and the gather step reuses it.
-                Optional<RunRecord> done = reusable(runsDir, c, keys[i], false, invoked);
+                Optional<RunRecord> done = reusable(runsDir, c, keys[i], ctx, false, invoked);
                 if (done.isPresent()) records[i] = done.get();
                 else missing++;
                 continue;
@@ -186,28 +189,76 @@ public final class ExperimentRunner {
     }
 
     /**
-     * The finished record of a run, if the store holds one that may be reused: complete, not failed (a failed run is
-     * retried), and with {@code -Dfresh=true} finished by this invocation (so that processes sharing a fresh sweep do
-     * not retrain each other's runs).
+     * The finished record of a run, if the store holds one that may be reused as it is: complete, not failed (a
+     * failed run is retried), evaluated as this plan asks (its eval key), and with {@code -Dfresh=true} finished by
+     * this invocation (so that processes sharing a fresh sweep do not retrain each other's runs). Warns once per
+     * invocation when such a run was trained by other code with the same {@link NumericsVersion}.
      */
-    private Optional<RunRecord> reusable(Path runsDir, RunConfig c, String key, boolean fresh, Instant invoked) {
-        return RunFiles.readIfCurrent(runsDir, c, key).filter(r -> !r.failed())
-                .filter(r -> !fresh || !Instant.parse(r.provenance().endTime()).isBefore(invoked));
+    private Optional<RunRecord> reusable(Path runsDir, RunConfig c, String key, Context ctx, boolean fresh,
+                                         Instant invoked) {
+        Optional<RunRecord> done = RunFiles.readIfCurrent(runsDir, c, key).filter(r -> !r.failed())
+                .filter(r -> !fresh || !Instant.parse(r.provenance().endTime()).isBefore(invoked))
+                .filter(r -> !Reevaluation.needed(r, ctx.evalKey(c, key)));
+        done.ifPresent(r -> {
+            if (!ctx.warnedCode && CodeVersion.differsFrom(r.provenance().codeSha256())
+                    && NumericsVersion.training().equals(trainingVersions(r.provenance()))) {
+                ctx.warnedCode = true;
+                out.printf("warning: %s (perhaps others too) was trained by other code (codeSha256 %.12s, now %.12s) with"
+                                + " the same NumericsVersion; fine after a refactoring, but if numbers can have changed bump"
+                                + " NumericsVersion (GoldenRunTest checks) or retrain with -Dfresh=true%n",
+                        r.runId(), r.provenance().codeSha256(), ctx.code);
+            }
+        });
+        return done;
     }
 
-    /** With the run's claim held: reuse it if another process finished it meanwhile, else train and store it. */
+    /**
+     * With the run's claim held: reuse it if another process finished it meanwhile; re-evaluate its saved model if
+     * only the evaluation changed (a new metric, {@code -DiwK}); else train and store it. A damaged folder is named
+     * and moved aside first.
+     */
     private RunRecord trainOrReuse(Path runsDir, RunConfig c, String key, Context ctx, String tag, boolean fresh,
                                    Instant invoked) throws IOException {
-        Optional<RunRecord> done = reusable(runsDir, c, key, fresh, invoked);
+        Optional<RunRecord> done = reusable(runsDir, c, key, ctx, fresh, invoked);
         if (done.isPresent()) {
             out.println(tag + ": finished by another process meanwhile; reused");
             return done.get();
         }
         Path folder = runsDir.resolve(RunFiles.folderName(c, key));
-        if (RunFiles.check(folder, c) instanceof RunCheck.Damaged d) {
+        RunCheck check = RunFiles.check(folder, c);
+        if (check instanceof RunCheck.Damaged d) {
             Path aside = RunFiles.quarantine(folder);
             out.println(tag + ": " + folder + " is damaged (" + String.join("; ", d.problems()) + "); moved to " + aside
                     + " and trained again");
+        } else if (check instanceof RunCheck.Absent && ctx.canonicalRuns != null && !fresh) {
+            // A variant that changes only the evaluation (-DiwK, testLimit) trains exactly the canonical plan's run:
+            // copy it (with its model) into the variant's store and evaluate it there, leaving the canonical run as is.
+            Path canonical = ctx.canonicalRuns.resolve(folder.getFileName());
+            if (RunFiles.check(canonical, c) instanceof RunCheck.Complete cc) {
+                if (cc.hasModel()) {
+                    RunFiles.copyRun(canonical, runsDir);
+                    out.println(tag + ": trained already for the " + ctx.canonicalRuns.getParent().getFileName()
+                            + " report; copied from " + canonical);
+                    check = RunFiles.check(folder, c);
+                    Optional<RunRecord> same = reusable(runsDir, c, key, ctx, false, invoked);
+                    if (same.isPresent()) return same.get();
+                } else {
+                    out.println(tag + ": trained already for the " + ctx.canonicalRuns.getParent().getFileName()
+                            + " report, but " + canonical + " has no " + RunFiles.MODEL + " to evaluate (model files are"
+                            + " not committed); training");
+                }
+            }
+        }
+        if (!fresh && check instanceof RunCheck.Complete done2 && key.equals(done2.record().provenance().runKey())) {
+            ImageDataset test = ctx.data(c.data())[1];
+            if (done2.hasModel()) {
+                out.println(tag + ": trained earlier; re-evaluating its " + RunFiles.MODEL + " without retraining ("
+                        + Reevaluation.why(done2.record().provenance(), c, test.sha256()) + ")");
+                return Reevaluation.of(folder, c, test, Seeds.of(c.seed()).eval()).write(runsDir);
+            }
+            out.println(tag + ": trained earlier, but its evaluation changed ("
+                    + Reevaluation.why(done2.record().provenance(), c, test.sha256()) + ") and " + folder.getFileName()
+                    + " has no " + RunFiles.MODEL + " to re-evaluate (model files are not committed); retraining");
         }
         Outcome r = runOne(c, key, ctx, tag);
         Path stored = RunFiles.write(runsDir, r.record, r.posterior, r.model,
@@ -290,6 +341,13 @@ public final class ExperimentRunner {
         return bad;
     }
 
+    private static Map<String, Integer> trainingVersions(Provenance p) {
+        if (p.numericsVersion() == null) return Map.of();
+        Map<String, Integer> m = new LinkedHashMap<>(p.numericsVersion());
+        m.keySet().retainAll(NumericsVersion.training().keySet());
+        return m;
+    }
+
     /** Per-invocation state: loaded data sets and the facts every run's provenance shares. */
     private static final class Context {
         final Map<DataConfig, ImageDataset[]> data = new HashMap<>();
@@ -297,14 +355,23 @@ public final class ExperimentRunner {
         final Map<String, String> versions = SystemInfo.versions();
         final Map<String, String> hardware = SystemInfo.hardware();
         final String code = CodeVersion.sha256();
+        /** Whether the warning about reused runs of other code was printed (once per invocation is enough). */
+        boolean warnedCode;
+        /** For a variant, the canonical plan's run store, whose trained runs it may copy; else null. */
+        Path canonicalRuns;
 
         ImageDataset[] data(DataConfig d) {
             return data.computeIfAbsent(d, ExperimentRunner::load);
         }
 
+        /** The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. */
         String runKey(RunConfig c) {
-            ImageDataset[] tt = data(c.data());
-            return Json.runKey(c, code, tt[0].sha256() + "+" + tt[1].sha256());
+            return Json.trainKey(c, data(c.data())[0].sha256());
+        }
+
+        /** The run's eval key ({@link Json#evalKey}) for its train key. */
+        String evalKey(RunConfig c, String trainKey) {
+            return Json.evalKey(c, trainKey, data(c.data())[1].sha256());
         }
     }
 
@@ -337,12 +404,14 @@ public final class ExperimentRunner {
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
                     ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                    trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()));
+                    trained.trainSeconds(), evalSeconds, ModelExport.describe(model.architecture()),
+                    ctx.evalKey(c, key), NumericsVersion.all());
             return new Outcome(new RunRecord(c, p, eval.metrics(), trained.steps(), null), eval.posterior(), model, samples);
         } catch (DivergenceException d) {
             out.println(tag + ": " + d.getMessage() + " Recorded as failed; the sweep goes on.");
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
-                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null);
+                    ctx.hardware, dataSha, start.toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), 0, 0, null,
+                    ctx.evalKey(c, key), NumericsVersion.all());
             return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null, null);
         }
     }

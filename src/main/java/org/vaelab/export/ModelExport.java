@@ -17,7 +17,8 @@ import org.vaelab.model.VaeArchitecture;
 import org.vaelab.model.VaeEngine;
 
 /**
- * Writes a trained VAE as {@value #FILE_NAME}: a NumPy {@code .npz} archive ({@link Npz}) with one float32 array
+ * Writes a trained VAE as {@value #FILE_NAME} and reads it back ({@link #readNpz}, to re-evaluate a run without
+ * retraining it): a NumPy {@code .npz} archive ({@link Npz}) with one float32 array
  * per weight matrix and bias, named by layer, so the model can be loaded and checked without vaelab.
  *
  * <h2>Arrays</h2>
@@ -74,6 +75,88 @@ public final class ModelExport {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Reads a model file written by {@link #writeNpz(ModelParameters, Path)} back into the weights of
+     * {@code architecture}: the inverse of {@link #arrays}. The file must hold exactly the arrays the architecture
+     * needs (names and shapes, see the class comment); the activation, which the file does not record, comes from
+     * {@code architecture}. For a Gaussian decoder σ comes from the file's {@code dec.log_sigma} (a σ-VAE calibrates
+     * it in training), except that when the file's value is {@code architecture}'s σ rounded to float32 the exact
+     * double of {@code architecture} is kept: pass the σ recorded in provenance to evaluate exactly as the run did.
+     *
+     * @throws IOException naming the file if it is not a readable archive, an array is missing, unexpected or has
+     *                     the wrong shape, or a value is not finite
+     */
+    public static ModelParameters readNpz(Path file, VaeArchitecture architecture) throws IOException {
+        Map<String, Npz.Array> arrays = Npz.read(file);
+        VaeArchitecture arch = architecture;
+        Map<String, Npz.Array> expected = arrays(zeros(architecture));
+        List<String> missing = expected.keySet().stream().filter(k -> !arrays.containsKey(k)).toList();
+        List<String> extra = arrays.keySet().stream().filter(k -> !expected.containsKey(k)).toList();
+        if (!missing.isEmpty() || !extra.isEmpty())
+            throw new IOException(file + " does not hold the model " + architecture.describe() + ": "
+                    + (missing.isEmpty() ? "" : "missing " + missing) + (missing.isEmpty() || extra.isEmpty() ? "" : ", ")
+                    + (extra.isEmpty() ? "" : "unexpected " + extra) + "; was it written for another configuration?");
+        for (var e : expected.entrySet()) {
+            Npz.Array got = arrays.get(e.getKey());
+            if (!Arrays.equals(got.shape(), e.getValue().shape()))
+                throw new IOException(file + ": array " + e.getKey() + " has shape " + Arrays.toString(got.shape())
+                        + ", the model " + architecture.describe() + " needs " + Arrays.toString(e.getValue().shape()));
+            for (float v : got.data())
+                if (!Float.isFinite(v)) throw new IOException(file + ": array " + e.getKey() + " holds " + v
+                        + "; a model file must be finite (retrain the run)");
+        }
+        if (arch.likelihood() == Likelihood.GAUSSIAN) {
+            float logSigma = arrays.get("dec.log_sigma").data()[0];
+            if (logSigma != (float) Math.log(arch.sigma()))
+                arch = new VaeArchitecture(arch.inputDim(), arch.encoderHidden(), arch.latentDim(), arch.decoderHidden(),
+                        arch.activation(), arch.likelihood(), Math.exp(logSigma));
+        }
+        int d = arch.latentDim();
+        List<ModelParameters.Dense> enc = new ArrayList<>();
+        for (int i = 0; i < arch.encoderHidden().size(); i++) enc.add(dense(arrays, "enc." + i));
+        // The engine's encoder head is one layer of 2d columns [μ | log σ²]; the file splits it in two.
+        Npz.Array muW = arrays.get("enc.mu.W"), lvW = arrays.get("enc.logvar.W");
+        int in = muW.shape()[0];
+        float[] w = new float[in * 2 * d];
+        float[] mw = muW.data(), lw = lvW.data();
+        for (int r = 0; r < in; r++) {
+            System.arraycopy(mw, r * d, w, r * 2 * d, d);
+            System.arraycopy(lw, r * d, w, r * 2 * d + d, d);
+        }
+        float[] b = new float[2 * d];
+        System.arraycopy(arrays.get("enc.mu.b").data(), 0, b, 0, d);
+        System.arraycopy(arrays.get("enc.logvar.b").data(), 0, b, d, d);
+        enc.add(new ModelParameters.Dense(in, 2 * d, w, b));
+        List<ModelParameters.Dense> dec = new ArrayList<>();
+        for (int i = 0; i < arch.decoderHidden().size(); i++) dec.add(dense(arrays, "dec." + i));
+        dec.add(dense(arrays, "dec.out"));
+        return new ModelParameters(arch, enc, dec);
+    }
+
+    private static ModelParameters.Dense dense(Map<String, Npz.Array> arrays, String name) {
+        Npz.Array w = arrays.get(name + ".W");
+        return new ModelParameters.Dense(w.shape()[0], w.shape()[1], w.data(), arrays.get(name + ".b").data());
+    }
+
+    /** Zero weights of an architecture: the names and shapes a model file of it must have. */
+    private static ModelParameters zeros(VaeArchitecture arch) {
+        List<ModelParameters.Dense> enc = new ArrayList<>(), dec = new ArrayList<>();
+        int prev = arch.inputDim();
+        for (int h : arch.encoderHidden()) {
+            enc.add(new ModelParameters.Dense(prev, h, new float[prev * h], new float[h]));
+            prev = h;
+        }
+        enc.add(new ModelParameters.Dense(prev, 2 * arch.latentDim(), new float[prev * 2 * arch.latentDim()],
+                new float[2 * arch.latentDim()]));
+        prev = arch.latentDim();
+        for (int h : arch.decoderHidden()) {
+            dec.add(new ModelParameters.Dense(prev, h, new float[prev * h], new float[h]));
+            prev = h;
+        }
+        dec.add(new ModelParameters.Dense(prev, arch.inputDim(), new float[prev * arch.inputDim()], new float[arch.inputDim()]));
+        return new ModelParameters(arch, enc, dec);
     }
 
     /** The named arrays of the model file, in file order (see the class comment). */

@@ -2,27 +2,34 @@ package org.vaelab.export;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes NumPy's {@code .npz} archive: a zip file holding one {@code NAME.npy} entry per array, as
+ * Writes and reads NumPy's {@code .npz} archive: a zip file holding one {@code NAME.npy} entry per array, as
  * {@code numpy.savez} writes it (entries stored uncompressed, so a reader may memory-map them).
  *
  * <p>Each entry is NPY format version 1.0 (numpy.lib.format): the magic {@code \x93NUMPY}, version bytes
  * {@code 1 0}, a little-endian uint16 header length, then an ASCII header such as
  * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (784, 512), }} padded with spaces and ended by a newline
  * so that the data starts at a multiple of 64 bytes, then the values as little-endian float32 in C (row-major)
- * order. A scalar has shape {@code ()}.
+ * order. A scalar has shape {@code ()}. The reader accepts what this writer and {@code numpy.savez} write for
+ * float32 C-order arrays (NPY 1.0 or 2.0, stored or deflated entries) and nothing else.
  */
 public final class Npz {
 
@@ -90,6 +97,75 @@ public final class Npz {
             zip.closeEntry();
         }
         zip.finish();
+    }
+
+    /**
+     * Reads every array of an {@code .npz} archive, in archive order, keyed by entry name without {@code .npy}.
+     *
+     * @throws IOException naming {@code file} and the entry if the file is not a zip of float32 C-order NPY arrays
+     */
+    public static Map<String, Array> read(Path file) throws IOException {
+        Map<String, Array> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
+                String name = e.getName();
+                if (!name.endsWith(".npy"))
+                    throw new IOException(file + ": entry '" + name + "' is not an .npy array; not a model archive");
+                byte[] bytes;
+                try (InputStream in = zip.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                out.put(name.substring(0, name.length() - 4), parseNpy(bytes, file + " entry " + name));
+            }
+        } catch (ZipException e) {
+            throw new IOException(file + " is not an .npz (zip) archive: " + e.getMessage()
+                    + "; re-export the model or retrain the run", e);
+        }
+        return out;
+    }
+
+    private static final Pattern HEADER = Pattern.compile(
+            "\\{\\s*'descr':\\s*'([^']*)',\\s*'fortran_order':\\s*(True|False),\\s*'shape':\\s*\\(([0-9, ]*)\\),?\\s*\\}\\s*");
+
+    /** One NPY array; {@code where} names the file and entry in errors. */
+    static Array parseNpy(byte[] b, String where) throws IOException {
+        if (b.length < 10 || b[0] != (byte) 0x93 || !new String(b, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY"))
+            throw new IOException(where + ": not an NPY array (bad magic)");
+        int major = b[6];
+        int headerLen, start;
+        if (major == 1) {
+            headerLen = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
+            start = 10;
+        } else if (major == 2 && b.length >= 12) {
+            headerLen = ByteBuffer.wrap(b, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            start = 12;
+        } else {
+            throw new IOException(where + ": NPY version " + major + "." + b[7] + " is not supported (1.0 or 2.0)");
+        }
+        if (headerLen < 0 || start + headerLen > b.length) throw new IOException(where + ": truncated NPY header");
+        String header = new String(b, start, headerLen, StandardCharsets.US_ASCII);
+        Matcher m = HEADER.matcher(header);
+        if (!m.matches()) throw new IOException(where + ": unreadable NPY header " + header.strip());
+        if (!m.group(1).equals("<f4"))
+            throw new IOException(where + ": dtype " + m.group(1) + ", expected float32 little-endian ('<f4')");
+        if (m.group(2).equals("True")) throw new IOException(where + ": Fortran-order array, expected C order");
+        String dims = m.group(3).trim();
+        int[] shape;
+        try {
+            shape = dims.isEmpty() ? new int[0] : Arrays.stream(dims.split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IOException(where + ": bad shape (" + dims + ")", e);
+        }
+        long n = 1;
+        for (int s : shape) n *= s;
+        int dataStart = start + headerLen;
+        if (b.length - dataStart != 4 * n)
+            throw new IOException(where + ": " + (b.length - dataStart) + " data bytes for shape " + Arrays.toString(shape)
+                    + " (expected " + 4 * n + ")");
+        float[] values = new float[(int) n];
+        ByteBuffer.wrap(b, dataStart, 4 * (int) n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return new Array(shape, values);
     }
 
     /** One array in NPY format 1.0. */

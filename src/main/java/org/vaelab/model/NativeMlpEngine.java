@@ -169,6 +169,38 @@ public final class NativeMlpEngine implements VaeEngine {
         buffers(batchSize);
     }
 
+    /**
+     * An engine holding given weights, e.g. a run's model file read back ({@code ModelExport.readNpz}), to evaluate
+     * a trained model without retraining it. Evaluation gives the numbers of the engine the weights were taken from
+     * ({@link #snapshot()}) when {@code batchSize} is the same (it sets the evaluation chunk size, see the
+     * constructor) and the Gaussian σ is the same double. Adam starts afresh: training on continues from these
+     * weights but not from the original optimiser state, so it would not reproduce an uninterrupted run.
+     *
+     * @param model     the weights and their architecture (including the Gaussian decoder's σ)
+     * @param batchSize the training batch size of the run the weights come from
+     * @throws IllegalArgumentException if a weight is not finite
+     */
+    public static NativeMlpEngine fromParameters(ModelParameters model, int batchSize) {
+        // The learning rate and seed are placeholders: Adam keeps no state until a step, and the initial weights are
+        // overwritten below.
+        NativeMlpEngine engine = new NativeMlpEngine(model.architecture(), batchSize, 1e-3, 0, DataType.FLOAT);
+        engine.load(engine.encoder, model.encoder(), "encoder");
+        engine.load(engine.decoder, model.decoder(), "decoder");
+        return engine;
+    }
+
+    /** Copies row-major in × out weights into the layers' column-major views of the flat parameter vector. */
+    private void load(Layer[] layers, List<ModelParameters.Dense> dense, String part) {
+        for (int i = 0; i < layers.length; i++) {
+            ModelParameters.Dense d = dense.get(i);
+            float[] w = d.w(), b = d.b();
+            for (float v : w) if (!Float.isFinite(v)) throw new IllegalArgumentException(part + " layer " + i + " W holds " + v);
+            for (float v : b) if (!Float.isFinite(v)) throw new IllegalArgumentException(part + " layer " + i + " b holds " + v);
+            layers[i].w.assign(Nd4j.create(w, new long[]{d.in(), d.out()}, 'c').castTo(dtype));
+            layers[i].b.assign(Nd4j.createFromArray(b).castTo(dtype));
+        }
+    }
+
     /** A matrix (rows × cols) stored column-major at {@code offset} of a flat vector. */
     private INDArray matrixView(INDArray flat, long offset, int rows, int cols) {
         return Nd4j.create(flat.data(), new long[]{rows, cols}, new long[]{1, rows}, offset, 'f', dtype);

@@ -56,7 +56,8 @@ import org.vaelab.train.StepLog;
  * </ul>
  * A run is written into a hidden temporary folder and renamed into place only when complete, so an interrupted
  * sweep never leaves a half-written run that a later one would take as finished. The store is content-addressed:
- * a run is reused exactly when a folder with its key holds a run that finished and passes {@link #check}. Files
+ * a run is reused exactly when the folder of its train key ({@link Json#trainKey}) holds a run that finished and
+ * passes {@link #check}; the runner re-evaluates it from its model when its recorded eval key differs. Files
  * are 0644 and folders 0755 where the file system is POSIX; every IOException names the path and the operation.
  */
 public final class RunFiles {
@@ -169,6 +170,36 @@ public final class RunFiles {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Copies a finished run folder into another store ({@code toRunsDir}) under the same name, atomically (a hidden
+     * temporary folder renamed into place), so that a variant whose training equals the canonical plan's can be
+     * evaluated its own way without retraining and without touching the canonical run.
+     *
+     * @return the new folder
+     */
+    public static Path copyRun(Path runDir, Path toRunsDir) throws IOException {
+        String name = runDir.getFileName().toString();
+        AtomicFiles.createFolders(toRunsDir);
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory(toRunsDir, "." + name + ".partial-");
+        } catch (IOException e) {
+            throw FileErrors.explain("create a temporary folder in", toRunsDir, e);
+        }
+        try {
+            FileErrors.run("set the permissions of", tmp, () -> AtomicFiles.setMode(tmp, AtomicFiles.FOLDER_MODE));
+            try (Stream<Path> files = Files.list(runDir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList())
+                    FileErrors.run("copy " + f + " to", tmp, () -> Files.copy(f, tmp.resolve(f.getFileName())));
+            }
+            Path target = toRunsDir.resolve(name);
+            FileErrors.run("move " + tmp + " to", target, () -> AtomicFiles.move(tmp, target));
+            return target;
+        } finally {
+            if (Files.exists(tmp)) deleteTree(tmp);
         }
     }
 

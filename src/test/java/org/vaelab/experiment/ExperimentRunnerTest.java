@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,5 +192,84 @@ class ExperimentRunnerTest {
         String retried = buf.toString(StandardCharsets.UTF_8);
         assertEquals(first.finished(), retried.lines().filter(l -> l.contains("reused")).count(), retried);
         assertEquals(first.failed(), again.failed(), "the same seeds diverge again: " + retried);
+    }
+
+    /** Runs the tiny sweep with {@code -DiwK} (null = off), counting the engines the trainer creates. */
+    private static String runCounting(Path dir, Integer iwK, AtomicInteger trained) throws IOException {
+        var buf = new ByteArrayOutputStream();
+        var o = new Overrides(null, null, null, null, null, null, false, dir.toString(), null, false, null, 1e-6, null, iwK);
+        Trainer counting = new Trainer((c, seed) -> {
+            trained.incrementAndGet();
+            return Trainer.DEFAULT_ENGINE.create(c, seed);
+        });
+        new ExperimentRunner(new PrintStream(buf, true, StandardCharsets.UTF_8), counting).run(new Tiny(), o);
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long count(String out, String text) {
+        return out.lines().filter(l -> l.contains(text)).count();
+    }
+
+    /**
+     * -DiwK changes only the eval key: every run is re-evaluated from its model.npz in its own folder (no training,
+     * same step log and model file), gains the IW-NLL and keeps every other metric bit for bit. A run without a model
+     * file is retrained, saying why.
+     */
+    @Test
+    void anEvaluationChangeReevaluatesFromTheModelWithoutRetraining(@TempDir Path dir) throws Exception {
+        AtomicInteger trained = new AtomicInteger();
+        runCounting(dir, null, trained);
+        assertEquals(4, trained.get());
+        Path runs = dir.resolve("tiny/runs");
+        Path variantRuns = dir.resolve("tiny.iwK-10/runs");
+        Map<String, String> before = metrics(dir);
+        Map<String, String> steps = new TreeMap<>(), models = new TreeMap<>(), provenance = new TreeMap<>();
+        for (String run : before.keySet()) {
+            steps.put(run, Files.readString(runs.resolve(run).resolve("steps.csv")));
+            models.put(run, sha256(runs.resolve(run).resolve("model.npz")));
+            provenance.put(run, Files.readString(runs.resolve(run).resolve("provenance.json")));
+        }
+
+        // -DiwK=10 is a variant with its own folder, whose training equals the canonical plan's: its runs are copied
+        // from the canonical store and re-evaluated there; the canonical runs are not touched.
+        trained.set(0);
+        String out = runCounting(dir, 10, trained);
+        assertEquals(0, trained.get(), "re-evaluation must not train:\n" + out);
+        assertEquals(4, count(out, "copied from"), out);
+        assertEquals(4, count(out, "re-evaluating"), out);
+        assertEquals(4, count(out, "iwSamples 0 → 10"), out);
+        assertEquals(before, metrics(dir), "the canonical runs are untouched");
+        for (String run : before.keySet()) {
+            String after = Files.readString(variantRuns.resolve(run).resolve("metrics.csv"));
+            assertTrue(after.contains("model/iw_nll,"), after);
+            for (String line : before.get(run).lines().toList())
+                assertTrue(after.contains(line + "\n"), run + ": " + line + " changed:\n" + after);
+            assertEquals(steps.get(run), Files.readString(variantRuns.resolve(run).resolve("steps.csv")));
+            assertEquals(models.get(run), sha256(variantRuns.resolve(run).resolve("model.npz")), "model file unchanged");
+            var old = org.vaelab.provenance.Json.MAPPER.readTree(provenance.get(run));
+            var now = org.vaelab.provenance.Json.MAPPER.readTree(variantRuns.resolve(run).resolve("provenance.json").toFile());
+            assertEquals(old.get("runKey"), now.get("runKey"));
+            assertEquals(old.get("trainSeconds"), now.get("trainSeconds"));
+            assertEquals(old.get("startTime"), now.get("startTime"));
+            assertFalse(old.get("evalKey").equals(now.get("evalKey")));
+            assertEquals(10, now.get("config").get("iwSamples").asInt());
+            assertTrue(Files.isRegularFile(variantRuns.resolve(run).resolve("samples.png")));
+        }
+
+        // Asked again with the same K: plain reuse.
+        out = runCounting(dir, 10, trained);
+        assertEquals(4, count(out, "reused"), out);
+        assertEquals(0, trained.get());
+
+        // Without a model file there is nothing to re-evaluate: that run trains, and says why.
+        Files.delete(runs.resolve(before.keySet().iterator().next()).resolve("model.npz"));
+        out = runCounting(dir, 5, trained);
+        assertEquals(1, trained.get(), out);
+        assertEquals(1, count(out, "has no model.npz"), out);
+        assertEquals(3, count(out, "re-evaluating"), out);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

@@ -19,6 +19,7 @@ import org.vaelab.experiment.Overrides;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Likelihood;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.report.RunFiles;
 import org.vaelab.report.RunRecord;
@@ -121,10 +122,11 @@ class WeightingShootoutTest {
                 m.put(MetricId.REC, rec);
                 m.put(MetricId.KL, v[1]);
                 m.put(MetricId.ACTIVE_UNITS, v[2]);
-                String key = Json.runKey(c, "code", "data");
+                String key = Json.trainKey(c, "data");
                 Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key,
                         "code", seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z",
-                        "2026-01-01T00:01:00Z", 1, 1, null);
+                        "2026-01-01T00:01:00Z", 1, 1, null,
+                        Json.evalKey(c, key, "data"), NumericsVersion.all());
                 out.add(new RunRecord(c, p, m, null, null));
             }
         }

@@ -20,6 +20,7 @@ import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
@@ -34,9 +35,10 @@ class KlTraceFilesTest {
         StepLog.Builder b = new StepLog.Builder();
         b.add(0, 0, 3.5, 0.25, Map.of("beta", 1.0));
         b.add(1, 0, 3.25, 0.5, Map.of("beta", 1.0));
-        String key = Json.runKey(c, "code", "data");
+        String key = Json.trainKey(c, "data");
         Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
-                c.seed(), "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null);
+                c.seed(), "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null,
+                Json.evalKey(c, key, "data"), NumericsVersion.all());
         Map<MetricId, Double> m = new LinkedHashMap<>();
         for (MetricId id : RunFiles.REPORTED_METRICS) m.put(id, 1.0);
         m.put(MetricId.klOfDim(0), 0.5);

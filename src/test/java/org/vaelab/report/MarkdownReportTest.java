@@ -19,6 +19,7 @@ import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
@@ -46,9 +47,10 @@ class MarkdownReportTest {
         m.put(MetricId.MI_BATCH, 2.0);
         m.put(MetricId.klOfDim(0), 0.375);
         m.put(MetricId.klOfDim(1), 0.125);
-        String key = Json.runKey(c, "code", "data");
+        String key = Json.trainKey(c, "data");
         Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
-                seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null);
+                seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null,
+                Json.evalKey(c, key, "data"), NumericsVersion.all());
         return new RunRecord(c, p, m, b.build(), null);
     }
 

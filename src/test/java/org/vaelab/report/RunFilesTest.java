@@ -31,6 +31,7 @@ import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.DivergenceException;
@@ -48,14 +49,15 @@ class RunFilesTest {
     }
 
     private static String key(RunConfig c) {
-        return Json.runKey(c, "code", "data");
+        return Json.trainKey(c, "data");
     }
 
     private static Provenance provenance(RunConfig c) {
         return new Provenance(RunFiles.folderName(c, key(c)), Json.configTree(c), Json.configSha256(c), key(c),
                 "code", c.seed(), "abc", false,
                 Map.of("java", "17"), Map.of("cores", "2"), Map.of("train", "ff"), "2026-01-01T00:00:00Z",
-                "2026-01-01T00:01:00Z", 1.5, 0.5, null);
+                "2026-01-01T00:01:00Z", 1.5, 0.5, null,
+                Json.evalKey(c, key(c), "data"), NumericsVersion.all());
     }
 
     /** A finished run as the evaluator leaves it: every reported metric, the KL of both latents, a KL trace. */
@@ -329,7 +331,7 @@ class RunFilesTest {
         RunConfig c = config(3);
         Path run = store(dir, record(c));
         assertFalse(RunFiles.readIfCurrent(dir, config(4), key(config(4))).isPresent(), "changed epochs must retrain");
-        assertFalse(RunFiles.readIfCurrent(dir, c, Json.runKey(c, "other code", "data")).isPresent(), "changed code must retrain");
+        assertFalse(RunFiles.readIfCurrent(dir, c, Json.trainKey(c, "other data")).isPresent(), "changed data must retrain");
         assertTrue(RunFiles.findLatest(dir, c).isPresent(), "verification still finds the recorded run");
         Files.move(run, dir.resolve("beta-2-seed7-0000000000"));
         assertTrue(anyContains(problems(dir.resolve("beta-2-seed7-0000000000"), c),
@@ -387,7 +389,7 @@ class RunFilesTest {
         Provenance withModel = new Provenance(old.runId(), old.config(), old.configSha256(), old.runKey(), old.codeSha256(),
                 old.seed(), old.gitCommit(),
                 old.gitDirty(), old.versions(), old.hardware(), old.dataSha256(), old.startTime(), old.endTime(),
-                old.trainSeconds(), old.evalSeconds(), ModelExport.describe(c.model()));
+                old.trainSeconds(), old.evalSeconds(), ModelExport.describe(c.model()), old.evalKey(), old.numericsVersion());
         String json = Json.MAPPER.writeValueAsString(withModel);
         Provenance back = Json.MAPPER.readValue(json, Provenance.class);
         assertEquals(ModelExport.LAYOUT, back.model().get("layout"));
