@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,5 +272,50 @@ class ExperimentRunnerTest {
 
     private static String sha256(Path file) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    /**
+     * Damage as users cause it: an edited number, a deleted file, a truncated CSV. Each damaged run is named with its
+     * problem, moved to runs/.damaged/ and trained again to the same numbers; the intact run is reused.
+     */
+    @Test
+    void damagedRunsAreNamedSetAsideAndRetrainedToTheSameNumbers(@TempDir Path dir) throws IOException {
+        run(dir, null, false);
+        Map<String, String> original = metrics(dir);
+        Path runs = dir.resolve("tiny/runs");
+        List<String> names = List.copyOf(original.keySet());
+        Path edited = runs.resolve(names.get(0)).resolve("metrics.csv");
+        Files.writeString(edited, Files.readString(edited).replaceFirst("model/elbo,[^\n]*", "model/elbo,-1.0"));
+        Files.delete(runs.resolve(names.get(1)).resolve("steps.csv"));
+        Path truncated = runs.resolve(names.get(2)).resolve("kl_per_dim.csv");
+        String kl = Files.readString(truncated);
+        Files.writeString(truncated, kl.substring(0, kl.length() / 2));
+
+        String out = run(dir, null, false);
+        assertEquals(1, out.lines().filter(l -> l.contains("reused")).count(), out);
+        assertTrue(out.contains(names.get(0) + " is damaged (") && out.contains("metrics.csv"), out);
+        assertTrue(out.contains(names.get(1) + " is damaged (") && out.contains("steps.csv"), out);
+        assertTrue(out.contains(names.get(2) + " is damaged (") && out.contains("kl_per_dim.csv"), out);
+        assertEquals(original, metrics(dir), "retrained to the numbers of the first sweep");
+        try (Stream<Path> s = Files.list(runs.resolve(".damaged"))) {
+            assertEquals(3, s.count(), "the damaged folders are kept aside, not deleted");
+        }
+    }
+
+    /** A report folder that cannot be written is found before any training, and the message names it. */
+    @Test
+    void anUnwritableReportFolderFailsBeforeTraining(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        AtomicInteger trained = new AtomicInteger();
+        var o = new Overrides(null, null, null, null, null, null, false, file.resolve("reports").toString(), null, false,
+                null, 1e-6, null, null);
+        Trainer counting = new Trainer((c, seed) -> {
+            trained.incrementAndGet();
+            return Trainer.DEFAULT_ENGINE.create(c, seed);
+        });
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new ExperimentRunner(new PrintStream(OutputStream.nullOutputStream()), counting).run(new Tiny(), o));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertEquals(0, trained.get());
     }
 }

@@ -161,8 +161,9 @@ class CheckModelToolTest {
             }
         };
         Overrides o = new Overrides(1, null, null, null, null, null, false, reports.toString(), null, false, null, 1e-6, null, null);
-        new ExperimentRunner(new PrintStream(OutputStream.nullOutputStream()), new Trainer()).run(e, o);
-        return reports.resolve("export-check/runs");
+        // One seed makes this a variant of the experiment's plan: its runs are in the variant's own folder.
+        return new ExperimentRunner(new PrintStream(OutputStream.nullOutputStream()), new Trainer()).run(e, o).folder()
+                .resolve("runs");
     }
 
     @Test
