@@ -29,16 +29,33 @@ import org.vaelab.weighting.ConstantBeta;
 /** End to end on a tiny sweep: report, reuse, determinism, shards, interrupted writes and verification. */
 class ExperimentRunnerTest {
 
-    /** Two arms × two seeds of a tiny model on 300 digits: a few seconds in all. */
-    static final class Tiny implements Experiment {
+    /**
+     * Two arms (β = 1, 2) × two seeds of a small MLP VAE on the shipped digits. The default is tiny (300 images,
+     * 1 epoch: a few seconds in all); process tests use a larger one so that a kill can land inside training.
+     */
+    static class Tiny implements Experiment {
+        private final String name;
+        private final int trainLimit, hidden, epochs;
+
+        Tiny() {
+            this("tiny", 300, 32, 1);
+        }
+
+        Tiny(String name, int trainLimit, int hidden, int epochs) {
+            this.name = name;
+            this.trainLimit = trainLimit;
+            this.hidden = hidden;
+            this.epochs = epochs;
+        }
+
         @Override
         public String name() {
-            return "tiny";
+            return name;
         }
 
         @Override
         public String summary() {
-            return "tiny sweep for tests";
+            return name + " sweep for tests";
         }
 
         @Override
@@ -48,9 +65,9 @@ class ExperimentRunnerTest {
 
         @Override
         public List<Arm> arms() {
-            var data = new DataConfig("mnist-digits", Binarization.DYNAMIC, 300, 100);
-            var model = VaeArchitecture.bernoulli(784, List.of(32), 4, Activation.RELU);
-            var train = new TrainConfig(1, 50, 1e-3);
+            var data = new DataConfig("mnist-digits", Binarization.DYNAMIC, trainLimit, 100);
+            var model = VaeArchitecture.bernoulli(784, List.of(hidden), 4, Activation.RELU);
+            var train = new TrainConfig(epochs, 50, 1e-3);
             return List.of(new Arm("β=1", "β sweep", data, model, new ConstantBeta(1), train),
                     new Arm("β=2", "β sweep", data, model, new ConstantBeta(2), train));
         }

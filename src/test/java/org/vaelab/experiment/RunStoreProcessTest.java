@@ -18,13 +18,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vaelab.data.Binarization;
-import org.vaelab.model.Activation;
-import org.vaelab.model.VaeArchitecture;
-import org.vaelab.train.DataConfig;
-import org.vaelab.train.TrainConfig;
 import org.vaelab.train.Trainer;
-import org.vaelab.weighting.ConstantBeta;
 
 /**
  * The run store under real processes: {@code kill -9} at three points of a sweep and a resume, and two processes on
@@ -33,37 +27,15 @@ import org.vaelab.weighting.ConstantBeta;
  */
 class RunStoreProcessTest {
 
-    /** Two arms × two seeds, large enough (40 steps per run) that a kill can land inside training. */
-    static final class Small implements Experiment {
-        @Override
-        public String name() {
-            return "small";
-        }
-
-        @Override
-        public String summary() {
-            return "small sweep for process tests";
-        }
-
-        @Override
-        public String question() {
-            return "Does the store survive kills and company?";
-        }
-
-        @Override
-        public List<Arm> arms() {
-            var data = new DataConfig("mnist-digits", Binarization.DYNAMIC, 1000, 200);
-            var model = VaeArchitecture.bernoulli(784, List.of(64), 4, Activation.RELU);
-            var train = new TrainConfig(2, 50, 1e-3);
-            return List.of(new Arm("β=1", "β sweep", data, model, new ConstantBeta(1), train),
-                    new Arm("β=2", "β sweep", data, model, new ConstantBeta(2), train));
-        }
+    /** Two arms × two seeds of 1,000 images for 2 epochs: 40 steps per run, so that a kill can land inside training. */
+    static ExperimentRunnerTest.Tiny small() {
+        return new ExperimentRunnerTest.Tiny("small", 1000, 64, 2);
     }
 
-    /** A process that runs {@link Small} with the overrides in its system properties (as {@code Main} does). */
+    /** A process that runs {@link #small()} with the overrides in its system properties (as {@code Main} does). */
     public static final class Sweep {
         public static void main(String[] args) throws IOException {
-            var result = new ExperimentRunner(System.out, new Trainer()).run(new Small(), Overrides.from(System.getProperties()));
+            var result = new ExperimentRunner(System.out, new Trainer()).run(small(), Overrides.from(System.getProperties()));
             System.exit(result.failed() > 0 ? 5 : 0);
         }
     }
@@ -135,7 +107,7 @@ class RunStoreProcessTest {
             throws IOException, InterruptedException {
         // The uninterrupted reference runs in this JVM: same code, same machine, so the same numbers.
         new ExperimentRunner(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), new Trainer())
-                .run(new Small(), Overrides.from(props("vaelab.reports", clean.toString())));
+                .run(small(), Overrides.from(props("vaelab.reports", clean.toString())));
 
         // 1. inside the first run's training; 2. between runs; 3. after the last run, while the report is written.
         killAt(sweep(killed), l -> l.contains("[1/4]") && l.contains("%"));
