@@ -364,9 +364,17 @@ public final class ExperimentRunner {
             return data.computeIfAbsent(d, ExperimentRunner::load);
         }
 
-        /** The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. */
+        /**
+         * The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. Called for
+         * every run of the plan before anything trains, so it also checks that the data fit the model: a user's data
+         * set of the wrong D fails here, naming the file, rather than inside the first run.
+         */
         String runKey(RunConfig c) {
-            return Json.trainKey(c, data(c.data())[0].sha256());
+            ImageDataset[] d = data(c.data());
+            String who = "experiment " + c.experiment() + " (arm " + c.label() + ")";
+            DataSources.requireDimension(c.data().dataset(), Split.TRAIN, d[0], c.model().inputDim(), who);
+            DataSources.requireDimension(c.data().dataset(), Split.TEST, d[1], c.model().inputDim(), who);
+            return Json.trainKey(c, d[0].sha256());
         }
 
         /** The run's eval key ({@link Json#evalKey}) for its train key. */
