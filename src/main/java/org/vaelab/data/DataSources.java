@@ -150,13 +150,13 @@ public final class DataSources {
      */
     public static void requireDimension(String dataset, Split split, ImageDataset data, int expected, String who) {
         if (data.dim() == expected) return;
-        String shape = data.n() + " × " + data.dim() + (data.height() > 1 ? " (read as " + data.height() + " × "
-                + data.width() + " images)" : "");
+        String shape = data.n() + " examples of D = " + data.dim() + " values" + (data.height() > 1 ? " (read as "
+                + data.height() + " × " + data.width() + " images)" : "");
         String what = UserData.isSpec(dataset)
                 ? UserData.fileOf(dataset, split) + " (" + split.label() + " data of " + dataset + ") holds"
-                : "data set '" + dataset + "' has";
-        throw new DataException(what + " " + shape + " values, D = " + data.dim() + " per example, but the model of "
-                + who + " takes D = " + expected + " inputs. Use data with " + expected + " values per example"
+                : "data set '" + dataset + "' (" + split.label() + ") has";
+        throw new DataException(what + " " + shape + ", but the model of " + who + " takes D = " + expected
+                + " inputs. Use data with " + expected + " values per example"
                 + (expected == 784 ? " (e.g. 28 × 28 images, flattened or not)" : "") + ", or an experiment whose"
                 + " model's input dimension is " + data.dim() + ".");
     }

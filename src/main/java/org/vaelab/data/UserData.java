@@ -270,15 +270,28 @@ public final class UserData {
             }
         }
         if (unit) return;
-        for (int i = 0; i < v.length; i++) {
+        int out = -1, above = -1, fraction = -1;
+        for (int i = 0; i < v.length && out < 0; i++) {
             float x = v[i];
-            if (!(x >= 0f && x <= 255f && x == Math.rint(x)))
-                throw new DataException(file + ": value " + x + " at row " + (i / dim + 1) + ", column " + (i % dim + 1)
-                        + " is outside [0, 1], and the values are not all whole numbers 0–255. vaelab uses values in"
-                        + " [0, 1] as they are and divides whole numbers 0–255 by 255; rescale the data to [0, 1]"
-                        + " (e.g. (x - x.min()) / (x.max() - x.min())) and save it again.");
+            if (!(x >= 0f && x <= 255f)) out = i; // also NaN and the infinities
+            else if (above < 0 && x > 1f) above = i;
+            else if (fraction < 0 && x != Math.rint(x)) fraction = i;
         }
+        String rule = " vaelab uses values in [0, 1] as they are and divides whole numbers 0–255 (grey levels) by 255;"
+                + " rescale the data to [0, 1] (e.g. (x - x.min()) / (x.max() - x.min())) and save it again.";
+        if (out >= 0)
+            throw new DataException(file + ": value " + v[out] + " at " + at(out, dim) + " is outside [0, 1] and"
+                    + " outside 0–255." + rule);
+        if (fraction >= 0)
+            throw new DataException(file + ": value " + v[above] + " at " + at(above, dim) + " is above 1, so the"
+                    + " values are not in [0, 1], but value " + v[fraction] + " at " + at(fraction, dim) + " is not a"
+                    + " whole number, so they are not grey levels 0–255 either." + rule);
         for (int i = 0; i < v.length; i++) v[i] = v[i] / 255f; // the same floats as the IDX loader's byte / 255f
+    }
+
+    /** "row r, column c" (1-based) of a flat index. */
+    private static String at(int i, int dim) {
+        return "row " + (i / dim + 1) + ", column " + (i % dim + 1);
     }
 
     private static ImageDataset loadIdx(Spec s, Split split, String name) {
