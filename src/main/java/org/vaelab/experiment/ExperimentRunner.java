@@ -427,8 +427,10 @@ public final class ExperimentRunner {
     private static ImageDataset[] load(DataConfig d) {
         ImageDataset train = DataSources.byName(d.dataset(), Split.TRAIN);
         ImageDataset test = DataSources.byName(d.dataset(), Split.TEST);
-        if (d.trainLimit() > 0) train = DataSources.subset(train, d.trainLimit());
-        if (d.testLimit() > 0) test = DataSources.subset(test, d.testLimit());
+        // A limit above the size takes everything: a user's data set (-Dvaelab.dataset) may be smaller than the limits
+        // an experiment declares for its own data.
+        if (d.trainLimit() > 0) train = DataSources.subset(train, Math.min(d.trainLimit(), train.n()));
+        if (d.testLimit() > 0) test = DataSources.subset(test, Math.min(d.testLimit(), test.n()));
         return new ImageDataset[] {train, test};
     }
 }
