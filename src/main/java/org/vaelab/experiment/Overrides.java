@@ -214,7 +214,10 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
             try {
                 return UserData.Spec.parse(t).text();
             } catch (IllegalArgumentException e) {
-                throw bad("vaelab.dataset", s, allowed + " (" + e.getMessage() + ")");
+                // A known format with bad paths gets the parser's detail; an unknown format only the list above.
+                String prefix = t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT);
+                boolean known = java.util.Arrays.stream(UserData.Format.values()).anyMatch(f -> f.prefix().equals(prefix));
+                throw bad("vaelab.dataset", s, known ? allowed + " (" + e.getMessage() + ")" : allowed);
             }
         }
         if (DataSources.find(t).isPresent()) return t;

@@ -180,7 +180,8 @@ class OverridesTest {
         String m = refused("vaelab.dataset", "mnist");
         assertTrue(m.startsWith("-Dvaelab.dataset=mnist is not valid: expected a built-in data set (fashion-mnist,"
                 + " mnist-digits, sprites) or your own files as npy:TRAIN.npy[,TEST.npy]"), m);
-        assertTrue(refused("vaelab.dataset", "hdf5:/x.h5").contains("'hdf5:/x.h5' is not a data spec"));
+        assertTrue(refused("vaelab.dataset", "hdf5:/x.h5").startsWith("-Dvaelab.dataset=hdf5:/x.h5 is not valid: expected a"
+                + " built-in data set"));
         assertTrue(refused("vaelab.dataset", "npy:a,b,c").contains("paths without commas"));
         assertTrue(refused("vaelab.dataset", "").contains("-Dvaelab.dataset= is not valid"));
         // A standalone experiment that reads its own data refuses it rather than ignore it.
