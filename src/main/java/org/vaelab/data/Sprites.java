@@ -180,7 +180,34 @@ public final class Sprites {
      * @throws IllegalArgumentException if n is not in [1, {@link #COUNT}]
      */
     public static Sample sample(int n, long seed) {
-        int[][] factors = sampleFactors(n, seed);
+        return render("sprites/sample-" + n + "-seed-" + seed, sampleFactors(n, seed));
+    }
+
+    /** Images in the {@link Split#TRAIN} part of {@link #split(Split)}. */
+    public static final int TRAIN_SIZE = 10_000;
+    /** Images in the {@link Split#TEST} part of {@link #split(Split)}. */
+    public static final int TEST_SIZE = 2_000;
+    /** Seed of the draw that {@link #split(Split)} divides; fixed, so every run sees the same sprites. */
+    public static final long SPLIT_SEED = 20_170_301L;
+
+    /**
+     * The data set {@code sprites} of {@link DataSources}: {@link #sampleFactors(int, long)} of
+     * {@value #TRAIN_SIZE} + {@value #TEST_SIZE} sprites with seed {@value #SPLIT_SEED}; the first {@value #TRAIN_SIZE}
+     * in draw order are {@link Split#TRAIN}, the last {@value #TEST_SIZE} {@link Split#TEST}, so the parts are
+     * disjoint. Named {@code sprites/train} or {@code sprites/test}; only the part asked for is rendered (164 MB of
+     * floats for train, 33 MB for test). The factors stay here, in {@link Sample#factors()}: an
+     * {@link ImageDataset} carries only the shape as its label.
+     */
+    public static Sample split(Split split) {
+        int[][] all = sampleFactors(TRAIN_SIZE + TEST_SIZE, SPLIT_SEED);
+        int[][] part = split == Split.TRAIN ? java.util.Arrays.copyOfRange(all, 0, TRAIN_SIZE)
+                : java.util.Arrays.copyOfRange(all, TRAIN_SIZE, all.length);
+        return render("sprites/" + split.label(), part);
+    }
+
+    /** Renders the sprites of the given factors, hashing their pixels as 0/1 bytes. */
+    private static Sample render(String name, int[][] factors) {
+        int n = factors.length;
         int dim = SIZE * SIZE;
         float[] pixels = new float[Math.multiplyExact(n, dim)];
         int[] labels = new int[n];
@@ -193,7 +220,6 @@ public final class Sprites {
             for (int p = 0; p < dim; p++) bytes[p] = (byte) pixels[i * dim + p];
             sha.update(bytes);
         }
-        String name = "sprites/sample-" + n + "-seed-" + seed;
         return new Sample(new ImageDataset(name, pixels, n, SIZE, SIZE, labels, HexFormat.of().formatHex(sha.digest())),
                 factors);
     }

@@ -364,9 +364,17 @@ public final class ExperimentRunner {
             return data.computeIfAbsent(d, ExperimentRunner::load);
         }
 
-        /** The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. */
+        /**
+         * The run's train key ({@link Json#trainKey}): its folder in the store and what reuse compares. Called for
+         * every run of the plan before anything trains, so it also checks that the data fit the model: a user's data
+         * set of the wrong D fails here, naming the file, rather than inside the first run.
+         */
         String runKey(RunConfig c) {
-            return Json.trainKey(c, data(c.data())[0].sha256());
+            ImageDataset[] d = data(c.data());
+            String who = "experiment " + c.experiment() + " (arm " + c.label() + ")";
+            DataSources.requireDimension(c.data().dataset(), Split.TRAIN, d[0], c.model().inputDim(), who);
+            DataSources.requireDimension(c.data().dataset(), Split.TEST, d[1], c.model().inputDim(), who);
+            return Json.trainKey(c, d[0].sha256());
         }
 
         /** The run's eval key ({@link Json#evalKey}) for its train key. */
@@ -419,8 +427,10 @@ public final class ExperimentRunner {
     private static ImageDataset[] load(DataConfig d) {
         ImageDataset train = DataSources.byName(d.dataset(), Split.TRAIN);
         ImageDataset test = DataSources.byName(d.dataset(), Split.TEST);
-        if (d.trainLimit() > 0) train = DataSources.subset(train, d.trainLimit());
-        if (d.testLimit() > 0) test = DataSources.subset(test, d.testLimit());
+        // A limit above the size takes everything: a user's data set (-Dvaelab.dataset) may be smaller than the limits
+        // an experiment declares for its own data.
+        if (d.trainLimit() > 0) train = DataSources.subset(train, Math.min(d.trainLimit(), train.n()));
+        if (d.testLimit() > 0) test = DataSources.subset(test, Math.min(d.testLimit(), test.n()));
         return new ImageDataset[] {train, test};
     }
 }

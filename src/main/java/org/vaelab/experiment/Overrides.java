@@ -9,6 +9,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.vaelab.data.DataSources;
+import org.vaelab.data.UserData;
+import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
 
 /**
@@ -33,6 +36,10 @@ import org.vaelab.train.RunConfig;
  *   <li>{@code budget}: a named compute budget out of {@link Experiment#budgets()}; {@link #configure} hands it to
  *       the experiment</li>
  *   <li>{@code prune}: delete run folders of configurations no longer in the plan</li>
+ *   <li>{@code vaelab.dataset}: the data set of every arm instead of the experiment's own: a built-in name
+ *       ({@link org.vaelab.data.DataSources#names()}) or a user's files, {@code npy:TRAIN[,TEST]},
+ *       {@code idx:FOLDER} or {@code csv:TRAIN[,TEST]} ({@link org.vaelab.data.UserData}); the plan is then a
+ *       variant with its own report folder</li>
  * </ul>
  * Settings every experiment accepts ({@link #GLOBAL_KEYS}): {@code experiment}, {@code vaelab.reports} (where
  * reports go, default {@code reports}), {@code vaelab.data}, {@code vaelab.repo}, {@code vaelab.verbose},
@@ -62,11 +69,13 @@ import org.vaelab.train.RunConfig;
  * @param experiment the {@code experiment} property, "" when absent
  * @param launch     how the JVM that trains is started and logs
  * @param given      the vaelab options as typed (key → value), for {@link #configure}'s check
+ * @param dataset    the data set replacing every arm's ({@code -Dvaelab.dataset}, syntax checked, trimmed), or null
+ *                   to keep the experiment's
  */
 public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit,
                         Integer testLimit, boolean fresh, String reportsDir, Shard shard, boolean verify,
                         Integer verifySample, double tolerance, String budget, Integer iwK, boolean prune,
-                        String experiment, Launch launch, Map<String, String> given) {
+                        String experiment, Launch launch, Map<String, String> given, String dataset) {
 
     /** Copies {@code given}, so that the record stays immutable. */
     public Overrides {
@@ -81,7 +90,16 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                      boolean fresh, String reportsDir, Shard shard, boolean verify, Integer verifySample,
                      double tolerance, String budget, Integer iwK) {
         this(seeds, epochs, batch, lr, trainLimit, testLimit, fresh, reportsDir, shard, verify, verifySample, tolerance,
-                budget, iwK, false, "", Launch.DEFAULTS, Map.of());
+                budget, iwK, false, "", Launch.DEFAULTS, Map.of(), null);
+    }
+
+    /** All settings but the data set, which stays the experiment's: kept for code written before {@code dataset}. */
+    public Overrides(Integer seeds, Integer epochs, Integer batch, Double lr, Integer trainLimit, Integer testLimit,
+                     boolean fresh, String reportsDir, Shard shard, boolean verify, Integer verifySample,
+                     double tolerance, String budget, Integer iwK, boolean prune, String experiment, Launch launch,
+                     Map<String, String> given) {
+        this(seeds, epochs, batch, lr, trainLimit, testLimit, fresh, reportsDir, shard, verify, verifySample, tolerance,
+                budget, iwK, prune, experiment, launch, given, null);
     }
 
     /**
@@ -132,7 +150,8 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
 
     /** The options an experiment may use, in help order; {@link Experiment#options()} declares which it does. */
     public static final List<String> EXPERIMENT_KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit",
-            "testLimit", "fresh", "shard", "verify", "verifySample", "tolerance", "iwK", "budget", "prune");
+            "testLimit", "fresh", "shard", "verify", "verifySample", "tolerance", "iwK", "budget", "prune",
+            "vaelab.dataset");
 
     /** Settings every experiment accepts: which experiment, and the {@code vaelab.*} settings of the process. */
     public static final List<String> GLOBAL_KEYS = List.of("experiment", "vaelab.reports", "vaelab.data",
@@ -178,7 +197,31 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 p.getProperty("shard") == null ? null : Shard.parse(p.getProperty("shard")),
                 bool(p, "verify"), intFrom(p, "verifySample", 1, ""), tolerance(p),
                 p.getProperty("budget"), intFrom(p, "iwK", 0, " (0 = off)"), bool(p, "prune"),
-                p.getProperty("experiment", "").trim(), launch, given);
+                p.getProperty("experiment", "").trim(), launch, given, dataset(p));
+    }
+
+    /**
+     * {@code vaelab.dataset}: a built-in name or a user data spec, syntax checked here so that a typo fails before
+     * anything starts (whether the files exist is checked when they are loaded, as for the built-in sets).
+     */
+    private static String dataset(Properties p) {
+        String s = p.getProperty("vaelab.dataset");
+        if (s == null) return null;
+        String t = s.strip();
+        String allowed = "a built-in data set (" + String.join(", ", DataSources.names()) + ") or your own files as "
+                + UserData.SYNTAX;
+        if (UserData.isSpec(t)) {
+            try {
+                return UserData.Spec.parse(t).text();
+            } catch (IllegalArgumentException e) {
+                // A known format with bad paths gets the parser's detail; an unknown format only the list above.
+                String prefix = t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT);
+                boolean known = java.util.Arrays.stream(UserData.Format.values()).anyMatch(f -> f.prefix().equals(prefix));
+                throw bad("vaelab.dataset", s, known ? allowed + " (" + e.getMessage() + ")" : allowed);
+            }
+        }
+        if (DataSources.find(t).isPresent()) return t;
+        throw bad("vaelab.dataset", s, allowed);
     }
 
     /**
@@ -231,6 +274,9 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 if (lr != null) t = t.withLearningRate(lr);
                 c = c.withTrain(t);
                 if (iwK != null) c = c.withIwSamples(iwK);
+                if (dataset != null)
+                    c = c.withData(new DataConfig(dataset, c.data().binarization(), c.data().trainLimit(),
+                            c.data().testLimit()));
                 if (trainLimit != null || testLimit != null)
                     c = c.withData(c.data().withLimits(trainLimit != null ? trainLimit : c.data().trainLimit(),
                             testLimit != null ? testLimit : c.data().testLimit()));
@@ -251,6 +297,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         if (testLimit != null) sb.append(" -DtestLimit=").append(testLimit);
         if (budget != null) sb.append(" -Dbudget=").append(budget);
         if (iwK != null) sb.append(" -DiwK=").append(iwK);
+        if (dataset != null) sb.append(" -Dvaelab.dataset=").append(dataset);
         return sb.toString();
     }
 

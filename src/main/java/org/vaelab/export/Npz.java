@@ -30,6 +30,9 @@ import java.util.zip.ZipOutputStream;
  * so that the data starts at a multiple of 64 bytes, then the values as little-endian float32 in C (row-major)
  * order. A scalar has shape {@code ()}. The reader accepts what this writer and {@code numpy.savez} write for
  * float32 C-order arrays (NPY 1.0 or 2.0, stored or deflated entries) and nothing else.
+ *
+ * <p>{@link #readNpy(byte[], String)} reads one stand-alone {@code .npy} file as {@code numpy.save} writes it, also
+ * for float64 and uint8, so that users' data sets need no conversion (see {@code org.vaelab.data.UserData}).
  */
 public final class Npz {
 
@@ -127,8 +130,25 @@ public final class Npz {
     private static final Pattern HEADER = Pattern.compile(
             "\\{\\s*'descr':\\s*'([^']*)',\\s*'fortran_order':\\s*(True|False),\\s*'shape':\\s*\\(([0-9, ]*)\\),?\\s*\\}\\s*");
 
-    /** One NPY array; {@code where} names the file and entry in errors. */
+    /** One NPY array; {@code where} names the file and entry in errors. Model archives hold float32 only. */
     static Array parseNpy(byte[] b, String where) throws IOException {
+        return parseNpy(b, where, false);
+    }
+
+    /**
+     * One stand-alone {@code .npy} array as {@code numpy.save} writes it (NPY 1.0 or 2.0, C order), of dtype float32
+     * ({@code <f4}), float64 ({@code <f8}, narrowed to float) or uint8 ({@code |u1}, values 0…255 as floats, not
+     * scaled). Other dtypes, big-endian and Fortran-order arrays are refused.
+     *
+     * @param bytes the file's content
+     * @param where the file, for error messages
+     * @throws IOException naming {@code where} and what is wrong (magic, header, dtype, order, length)
+     */
+    public static Array readNpy(byte[] bytes, String where) throws IOException {
+        return parseNpy(bytes, where, true);
+    }
+
+    private static Array parseNpy(byte[] b, String where, boolean anyDtype) throws IOException {
         if (b.length < 10 || b[0] != (byte) 0x93 || !new String(b, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY"))
             throw new IOException(where + ": not an NPY array (bad magic)");
         int major = b[6];
@@ -146,9 +166,18 @@ public final class Npz {
         String header = new String(b, start, headerLen, StandardCharsets.US_ASCII);
         Matcher m = HEADER.matcher(header);
         if (!m.matches()) throw new IOException(where + ": unreadable NPY header " + header.strip());
-        if (!m.group(1).equals("<f4"))
-            throw new IOException(where + ": dtype " + m.group(1) + ", expected float32 little-endian ('<f4')");
-        if (m.group(2).equals("True")) throw new IOException(where + ": Fortran-order array, expected C order");
+        String dtype = m.group(1);
+        int itemSize;
+        if (dtype.equals("<f4")) itemSize = 4;
+        else if (anyDtype && dtype.equals("<f8")) itemSize = 8;
+        else if (anyDtype && (dtype.equals("|u1") || dtype.equals("<u1") || dtype.equals(">u1"))) itemSize = 1;
+        else if (anyDtype)
+            throw new IOException(where + ": dtype " + dtype + " is not supported; save the array as float32 ('<f4'),"
+                    + " float64 ('<f8') or uint8 ('|u1'), little-endian, e.g. np.save(path, x.astype(np.float32))");
+        else throw new IOException(where + ": dtype " + dtype + ", expected float32 little-endian ('<f4')");
+        if (m.group(2).equals("True"))
+            throw new IOException(where + ": Fortran-order array, expected C order"
+                    + (anyDtype ? " (save np.ascontiguousarray(x))" : ""));
         String dims = m.group(3).trim();
         int[] shape;
         try {
@@ -160,11 +189,24 @@ public final class Npz {
         long n = 1;
         for (int s : shape) n *= s;
         int dataStart = start + headerLen;
-        if (b.length - dataStart != 4 * n)
+        if (n > Integer.MAX_VALUE - 8)
+            throw new IOException(where + ": shape " + Arrays.toString(shape) + " has " + n
+                    + " values, more than one Java array holds; split the file");
+        if (b.length - dataStart != itemSize * n)
             throw new IOException(where + ": " + (b.length - dataStart) + " data bytes for shape " + Arrays.toString(shape)
-                    + " (expected " + 4 * n + ")");
+                    + " (expected " + itemSize * n + ")");
         float[] values = new float[(int) n];
-        ByteBuffer.wrap(b, dataStart, 4 * (int) n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        ByteBuffer data = ByteBuffer.wrap(b, dataStart, itemSize * (int) n).order(ByteOrder.LITTLE_ENDIAN);
+        switch (itemSize) {
+            case 4 -> data.asFloatBuffer().get(values);
+            case 8 -> {
+                var doubles = data.asDoubleBuffer();
+                for (int i = 0; i < values.length; i++) values[i] = (float) doubles.get(i);
+            }
+            default -> {
+                for (int i = 0; i < values.length; i++) values[i] = b[dataStart + i] & 0xFF;
+            }
+        }
         return new Array(shape, values);
     }
 

@@ -172,6 +172,38 @@ class DataSourcesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DataSources.byName("mnist", Split.TRAIN));
         assertTrue(e.getMessage().contains("fashion-mnist") && e.getMessage().contains("mnist-digits"), e.getMessage());
+        assertTrue(e.getMessage().contains("sprites") && e.getMessage().contains("npy:FILE"), e.getMessage());
+    }
+
+    @Test
+    void everyBuiltInSetIsOneRegistryEntry() {
+        assertEquals(java.util.List.of("fashion-mnist", "mnist-digits", "sprites"), DataSources.names());
+        for (DataSource d : DataSources.builtIn()) {
+            assertSame(d, DataSources.find(d.name()).orElseThrow());
+            assertTrue(!d.description().isBlank() && !d.origin().isBlank(), d.name());
+            assertTrue(!d.pins().isEmpty(), d.name() + " pins its checksums");
+            for (String sha : d.pins().values()) assertTrue(sha.matches("[0-9a-f]{64}"), d.name() + ": " + sha);
+        }
+        assertEquals("6147811c070e77823b67d8be7963f6ab00af77f5660c687bbdc8a3a1bc7b7459",
+                DataSources.find("mnist-digits").orElseThrow().pins().get("images-idx3-ubyte.gz"));
+        assertTrue(DataSources.find("npy:x.npy").isEmpty());
+    }
+
+    @Test
+    void spritesAreReachableByNameWithTheirFactorsInSprites() {
+        ImageDataset test = DataSources.byName("sprites", Split.TEST);
+        assertEquals("sprites/test", test.name());
+        assertEquals(Sprites.TEST_SIZE, test.n());
+        assertEquals(64, test.width());
+        assertEquals(DataSources.find("sprites").orElseThrow().pins().get("sprites/test"), test.sha256());
+        Sprites.Sample sample = Sprites.split(Split.TEST);
+        assertArrayEquals(test.pixels(), sample.images().pixels());
+        for (int i = 0; i < test.n(); i++) assertEquals(sample.factors()[i][0], test.labels()[i], "label = shape");
+        // Train and test are disjoint parts of one draw without replacement.
+        int[][] all = Sprites.sampleFactors(Sprites.TRAIN_SIZE + Sprites.TEST_SIZE, Sprites.SPLIT_SEED);
+        assertArrayEquals(all[Sprites.TRAIN_SIZE], sample.factors()[0]);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int[] f : all) assertTrue(seen.add(Sprites.indexOf(f)), "a sprite drawn twice");
     }
 
     @Test

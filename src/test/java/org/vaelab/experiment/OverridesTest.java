@@ -152,4 +152,40 @@ class OverridesTest {
         assertEquals(10, c.iwSamples());
         assertEquals(quickstart.arms().size(), o.runs(quickstart).size());
     }
+
+    @Test
+    void aDataSetOptionReplacesTheDataOfEveryArmAndMakesAVariant() {
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        Overrides o = Overrides.from(props("vaelab.dataset", " npy:/data/mine.npy ", "vaelab.reports", "/tmp/r"));
+        assertEquals("npy:/data/mine.npy", o.dataset());
+        assertSame(quickstart, o.configure(quickstart), "every sweep accepts it");
+        for (RunConfig c : o.runs(quickstart)) {
+            assertEquals("npy:/data/mine.npy", c.data().dataset());
+            assertEquals(quickstart.arms().get(0).data().binarization(), c.data().binarization(), "the rest is kept");
+        }
+        assertEquals(" -Dvaelab.dataset=npy:/data/mine.npy", o.asFlags());
+        ReportFolder folder = ReportFolder.of(java.nio.file.Path.of("/tmp/r"), quickstart, o);
+        assertTrue(folder.variant(), "another data set is another plan");
+        assertEquals("quickstart.vaelab.dataset-npy_data_mine.npy", folder.dir().getFileName().toString());
+
+        assertEquals("fashion-mnist", Overrides.from(props("vaelab.dataset", "fashion-mnist")).runs(quickstart).get(0)
+                .data().dataset(), "a built-in name works too");
+        assertNull(Overrides.from(props()).dataset());
+        assertTrue(Overrides.KEYS.contains("vaelab.dataset") && Overrides.EXPERIMENT_KEYS.contains("vaelab.dataset"));
+        assertTrue(refused("vaelab.datset", "x").endsWith("did you mean -Dvaelab.dataset?"));
+    }
+
+    @Test
+    void aBadDataSetOptionNamesTheValueAndTheSyntax() {
+        String m = refused("vaelab.dataset", "mnist");
+        assertTrue(m.startsWith("-Dvaelab.dataset=mnist is not valid: expected a built-in data set (fashion-mnist,"
+                + " mnist-digits, sprites) or your own files as npy:TRAIN.npy[,TEST.npy]"), m);
+        assertTrue(refused("vaelab.dataset", "hdf5:/x.h5").startsWith("-Dvaelab.dataset=hdf5:/x.h5 is not valid: expected a"
+                + " built-in data set"));
+        assertTrue(refused("vaelab.dataset", "npy:a,b,c").contains("paths without commas"));
+        assertTrue(refused("vaelab.dataset", "").contains("-Dvaelab.dataset= is not valid"));
+        // A standalone experiment that reads its own data refuses it rather than ignore it.
+        assertTrue(refusedBy("bench", "vaelab.dataset", "npy:/x.npy").startsWith("-Dvaelab.dataset=npy:/x.npy is not used"
+                + " by bench"));
+    }
 }
