@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DataSourcesTest {
 
+    /** Details such as timings and gradient-check errors are printed only with {@code -Dvaelab.verbose=true}. */
+    private static final boolean VERBOSE = Boolean.getBoolean("vaelab.verbose");
+
     static final int[] DIGITS_PER_CLASS = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
     static final int[] DIGITS_TRAIN_PER_CLASS = {800, 901, 792, 825, 784, 690, 811, 856, 755, 782};
 
@@ -152,7 +155,7 @@ class DataSourcesTest {
         long t0 = System.nanoTime();
         ImageDataset train = DataSources.fashionMnist(Split.TRAIN);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("fashion-mnist/train loaded in " + ms + " ms");
+        if (VERBOSE) System.out.println("fashion-mnist/train loaded in " + ms + " ms");
         ImageDataset test = DataSources.fashionMnist(Split.TEST);
         assertEquals(60_000, train.n());
         assertEquals(10_000, test.n());

@@ -25,6 +25,9 @@ import org.vaelab.weighting.LossWeights;
  */
 class NativeMlpEngineGradientTest {
 
+    /** Details such as timings and gradient-check errors are printed only with {@code -Dvaelab.verbose=true}. */
+    private static final boolean VERBOSE = Boolean.getBoolean("vaelab.verbose");
+
     private static final int D = 12, LATENT = 3, BATCH = 16;
     private static final double H = 1e-4;
     /**
@@ -108,7 +111,7 @@ class NativeMlpEngineGradientTest {
                 failures.append(String.format("%n  %s: analytic %.10g, numeric %.10g",
                         engine.describeParameter(i), analytic[i], numeric));
         }
-        System.out.printf("%s %s kl=%s rec=%s sse=%s: %d entries, %d skipped at kinks; worst relative error %.2e (%s, "
+        if (VERBOSE) System.out.printf("%s %s kl=%s rec=%s sse=%s: %d entries, %d skipped at kinks; worst relative error %.2e (%s, "
                         + "analytic %.4g); %d entries below %.0e, worst absolute error %.1e%n",
                 lik, act, java.util.Arrays.toString(kl), rec, sse, analytic.length, skipped, worst,
                 worstAt < 0 ? "-" : engine.describeParameter(worstAt), worstAt < 0 ? 0 : analytic[worstAt],

@@ -23,6 +23,9 @@ import org.vaelab.weighting.Progress;
 /** Closed forms, determinism, learning and batch-size handling of {@link NativeMlpEngine}. */
 class NativeMlpEngineTest {
 
+    /** Details such as timings and gradient-check errors are printed only with {@code -Dvaelab.verbose=true}. */
+    private static final boolean VERBOSE = Boolean.getBoolean("vaelab.verbose");
+
     private static final VaeArchitecture SMALL = VaeArchitecture.bernoulli(12, List.of(7, 5), 3, Activation.RELU);
 
     // ------------------------------------------------------------------ closed forms
@@ -324,7 +327,7 @@ class NativeMlpEngineTest {
             if (t < perEpoch) first += loss / perEpoch;
             if (t >= steps - perEpoch) last += loss / perEpoch;
         }
-        System.out.printf("prototype patterns: mean loss %.2f in the first epoch, %.2f in the last%n", first, last);
+        if (VERBOSE) System.out.printf("prototype patterns: mean loss %.2f in the first epoch, %.2f in the last%n", first, last);
         assertTrue(last < 0.8 * first, "loss fell only from " + first + " to " + last);
     }
 
