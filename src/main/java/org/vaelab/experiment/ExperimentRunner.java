@@ -395,11 +395,11 @@ public final class ExperimentRunner {
             TestSetEvaluator.Evaluation eval;
             ModelParameters model;
             ImageGrid samples;
-            try (var engine = trained.engine()) {
-                eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
+            try (var vae = trained.model()) {
+                eval = TestSetEvaluator.evaluate(vae, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
                         c.iwSamples());
-                model = engine.snapshot();
-                samples = SampleImages.of(c.label() + ", seed " + c.seed(), engine, test, eval.posterior(), Seeds.of(c.seed()).eval());
+                model = vae.snapshot();
+                samples = SampleImages.of(c.label() + ", seed " + c.seed(), vae, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,
