@@ -71,6 +71,12 @@ public final class Bench implements Experiment {
         return "bench";
     }
 
+    /** Last: timing, not science. */
+    @Override
+    public int listingOrder() {
+        return 30;
+    }
+
     @Override
     public String summary() {
         return "training and IW-NLL speed, memory and ELBO of vaelab vs DL4J's VAE layer, reference model on Fashion-MNIST (~2 min)";

@@ -76,6 +76,12 @@ public final class MetricsCheck implements Experiment {
         return "metrics-check";
     }
 
+    /** After the studies: a check of the estimators they rely on. */
+    @Override
+    public int listingOrder() {
+        return 20;
+    }
+
     @Override
     public String summary() {
         return "every metric against a closed form or hand computation (no training, < 1 min)";
