@@ -46,6 +46,9 @@ import org.vaelab.train.Trainer;
  * Runs an experiment end to end: every arm × seed is trained and evaluated (or reused, if it already finished with
  * the same configuration), its run record is written atomically, then the report is rendered from the records.
  * A run that diverges is recorded as failed with its message, and the sweep goes on.
+ *
+ * <p>Long because the sweep, the reuse of finished runs and {@link #verify} share one run-store context (lock, keys,
+ * versions, provenance); re-evaluating a finished run from its model already lives in {@link Reevaluation}.
  */
 public final class ExperimentRunner {
 

@@ -70,6 +70,10 @@ import org.vaelab.loss.LossWeights;
  *
  * <p>Not thread-safe. A step with non-finite loss still updates the parameters; guarding against
  * divergence is the trainer's job (it sees {@link BatchStats#isFinite()}).
+ *
+ * <p>Long because the forward pass, the backward pass and evaluation share private state: the flat parameter and
+ * gradient vectors, the layer views into them and the per-batch-size buffers. Splitting the file would open those
+ * buffers to the whole package; the element-wise work is already out, in {@link HostPasses}.
  */
 public final class NativeMlpEngine implements VaeEngine {
 
