@@ -1,12 +1,13 @@
 /*
  * The workloads of tools/ab/AB.java, compiled against one build of vaelab and loaded by AB once per build (see AB's
- * header for the commands). Uses only API that both builds share.
+ * header for the commands). Uses only API that both builds share: the two-call step (forward, then step with the
+ * loss weights) exists from the commit that split the engine's step; compare older builds with the Runner of their day.
  */
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.model.*;
-import org.vaelab.weighting.*;
+import org.vaelab.loss.*;
 import java.util.*;
 
 public class Runner {
@@ -30,14 +31,15 @@ public class Runner {
         for (int i = n - 1; i > 0; i--) { int j = rng.nextInt(i + 1); int t = perm[i]; perm[i] = perm[j]; perm[j] = t; }
         INDArray x = Nd4j.create(DataType.FLOAT, new long[]{128, 784}, 'c'), eps = Nd4j.create(DataType.FLOAT, new long[]{128, 32}, 'c');
         float[] xb = new float[128 * 784], eb = new float[128 * 32];
-        Weighting w = new ConstantBeta(1);
+        LossWeights w = LossWeights.beta(1, 32);
         int[] t = {0};
         return () -> {
             int s = t[0]++, start = (s % 468) * 128;
             for (int r = 0; r < 128; r++) System.arraycopy(px, perm[start + r] * 784, xb, r * 784, 784);
             for (int i = 0; i < eb.length; i++) eb[i] = (float) rng.nextGaussian();
             x.data().asNioFloat().put(0, xb); eps.data().asNioFloat().put(0, eb);
-            eng.step(x, eps, w, new Progress(s, s / 468, 468, 4690000L, 784, 32));
+            eng.forward(x, eps);
+            eng.step(w);
         };
     }
     public static Runnable make(String what, int chunk) {
@@ -58,8 +60,8 @@ public class Runner {
             float[] b = new float[128 * 32]; for (int k = 0; k < b.length; k++) b[k] = (float) rng.nextGaussian();
             xs[i] = Nd4j.create(a, new long[]{128, 784}, 'c'); eps[i] = Nd4j.create(b, new long[]{128, 32}, 'c');
         }
-        Weighting w = new ConstantBeta(1);
+        LossWeights w = LossWeights.beta(1, 32);
         int[] t = {0};
-        return () -> { int i = t[0]++; eng.step(xs[i % pool], eps[i % pool], w, new Progress(i, i / 469, 469, 4690000L, 784, 32)); };
+        return () -> { int i = t[0]++; eng.forward(xs[i % pool], eps[i % pool]); eng.step(w); };
     }
 }

@@ -61,6 +61,9 @@ import org.vaelab.report.AtomicFiles;
  * <p>Nothing is trained, so the experiment runs through {@link Experiment#runStandalone} rather than arms.
  * Run: {@code mvn -q compile exec:java -Dexperiment=metrics-check} (under a minute on two cores); the report is
  * {@code reports/metrics-check/report.md}.
+ *
+ * <p>Long because it is one notebook page: each known-answer check stands beside the prose that derives its answer,
+ * and the report is checked against both together.
  */
 public final class MetricsCheck implements Experiment {
 
@@ -74,6 +77,12 @@ public final class MetricsCheck implements Experiment {
     @Override
     public String name() {
         return "metrics-check";
+    }
+
+    /** After the studies: a check of the estimators they rely on. */
+    @Override
+    public int listingOrder() {
+        return 20;
     }
 
     @Override

@@ -56,6 +56,12 @@ public final class Quickstart implements Experiment {
         return "quickstart";
     }
 
+    /** First in the listing: the run to try before any other. */
+    @Override
+    public int listingOrder() {
+        return 0;
+    }
+
     @Override
     public String summary() {
         return "β sweep {0.1…4} vs the mean-reduction recipe on MNIST digits (~2 min)";

@@ -136,6 +136,12 @@ public final class WeightingShootout implements Experiment {
         return "weighting-shootout";
     }
 
+    /** After the quickstart: the study the toolkit exists for. */
+    @Override
+    public int listingOrder() {
+        return 10;
+    }
+
     @Override
     public String summary() {
         return "every weighting scheme vs a β sweep on Fashion-MNIST, one model and budget (~50 min; -Dbudget=smoke: 1 min)";

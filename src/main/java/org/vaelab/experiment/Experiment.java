@@ -11,7 +11,8 @@ import org.vaelab.report.RunRecord;
  * A declarative experiment: a question, the arms (configurations) that answer it, and how many seeds each
  * gets. The runner trains and evaluates every arm × seed, writes run records and the report; an experiment
  * class never trains or renders anything itself. Implementations live in {@code experiments/}, one
- * notebook-style file each, and are listed in {@link ExperimentRegistry}.
+ * notebook-style file each with a public no-argument constructor, and are registered for {@link java.util.ServiceLoader}
+ * by a line in {@code META-INF/services/org.vaelab.experiment.Experiment} ({@link ExperimentRegistry#standard()}).
  */
 public interface Experiment {
 
@@ -20,6 +21,18 @@ public interface Experiment {
 
     /** One line for {@code -Dexperiment=list} and the report title. */
     String summary();
+
+    /**
+     * Where this experiment stands in {@code -Dexperiment=list}: lower first, equal ones by name. The first steps
+     * for a newcomer come first; the default, {@value #DEFAULT_LISTING_ORDER}, puts a new experiment after the
+     * standard ones.
+     */
+    default int listingOrder() {
+        return DEFAULT_LISTING_ORDER;
+    }
+
+    /** The {@link #listingOrder()} of an experiment that does not choose one. */
+    int DEFAULT_LISTING_ORDER = 100;
 
     /** The question the experiment answers and why it matters: the report's opening (Markdown). */
     String question();

@@ -1,19 +1,28 @@
 package org.vaelab.experiment;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
-import org.vaelab.experiments.Bench;
-import org.vaelab.experiments.MetricsCheck;
-import org.vaelab.experiments.Quickstart;
-import org.vaelab.experiments.WeightingShootout;
 
-/** The experiments {@code -Dexperiment=NAME} can run, by name, in listing order. */
+/**
+ * The experiments {@code -Dexperiment=NAME} can run, by name, in listing order.
+ *
+ * <p>The standard ones are found with {@link ServiceLoader}: each class in {@code experiments/} is named on a line of
+ * {@code src/main/resources/META-INF/services/org.vaelab.experiment.Experiment}. This package therefore never
+ * imports the experiments, which import it; a new experiment is its own file and that one line.
+ */
 public final class ExperimentRegistry {
 
     private final Map<String, Experiment> byName = new LinkedHashMap<>();
 
+    /**
+     * @param experiments the experiments in listing order
+     * @throws IllegalArgumentException if two have the same name
+     */
     public ExperimentRegistry(List<Experiment> experiments) {
         for (Experiment e : experiments) {
             if (byName.put(e.name(), e) != null)
@@ -21,9 +30,18 @@ public final class ExperimentRegistry {
         }
     }
 
-    /** Every experiment in {@code experiments/}. */
+    /**
+     * Every registered experiment, ordered by {@link Experiment#listingOrder()} and then by name.
+     *
+     * @throws java.util.ServiceConfigurationError if a registered class is missing or cannot be instantiated
+     */
     public static ExperimentRegistry standard() {
-        return new ExperimentRegistry(List.of(new Quickstart(), new WeightingShootout(), new MetricsCheck(), new Bench()));
+        List<Experiment> found = new ArrayList<>();
+        // The loader that loaded Experiment also sees the experiments (one class path); the thread's context loader
+        // need not, e.g. under exec:java.
+        ServiceLoader.load(Experiment.class, Experiment.class.getClassLoader()).forEach(found::add);
+        found.sort(Comparator.comparingInt(Experiment::listingOrder).thenComparing(Experiment::name));
+        return new ExperimentRegistry(found);
     }
 
     public List<Experiment> all() {

@@ -46,6 +46,9 @@ import org.vaelab.train.Trainer;
  * Runs an experiment end to end: every arm × seed is trained and evaluated (or reused, if it already finished with
  * the same configuration), its run record is written atomically, then the report is rendered from the records.
  * A run that diverges is recorded as failed with its message, and the sweep goes on.
+ *
+ * <p>Long because the sweep, the reuse of finished runs and {@link #verify} share one run-store context (lock, keys,
+ * versions, provenance); re-evaluating a finished run from its model already lives in {@link Reevaluation}.
  */
 public final class ExperimentRunner {
 
@@ -88,7 +91,7 @@ public final class ExperimentRunner {
         ReportFolder folder = ReportFolder.of(Path.of(overrides.reportsDir()), experiment, overrides);
         Path dir = folder.dir();
         Path runsDir = dir.resolve("runs");
-        Overrides.Shard shard = overrides.shard();
+        Shard shard = overrides.shard();
         out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
                 shard == null ? "" : ", shard " + shard + " of them", dir);
         if (folder.variant())
@@ -403,11 +406,11 @@ public final class ExperimentRunner {
             TestSetEvaluator.Evaluation eval;
             ModelParameters model;
             ImageGrid samples;
-            try (var engine = trained.engine()) {
-                eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
+            try (var vae = trained.model()) {
+                eval = TestSetEvaluator.evaluate(vae, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
                         c.iwSamples());
-                model = engine.snapshot();
-                samples = SampleImages.of(c.label() + ", seed " + c.seed(), engine, test, eval.posterior(), Seeds.of(c.seed()).eval());
+                model = vae.snapshot();
+                samples = SampleImages.of(c.label() + ", seed " + c.seed(), vae, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,

@@ -115,39 +115,6 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         public static final Launch DEFAULTS = new Launch("2g", null, false);
     }
 
-    /**
-     * The i-th (1-based) of n slices of an experiment's runs: run k (0-based, in plan order) belongs to slice
-     * {@code k mod n + 1}, so slices get similar mixes of configurations.
-     *
-     * @param index i, 1 ≤ i ≤ n
-     * @param count n ≥ 1
-     */
-    public record Shard(int index, int count) {
-        public Shard {
-            if (count < 1 || index < 1 || index > count)
-                throw new IllegalArgumentException("-Dshard=" + index + "/" + count + " is not valid: expected i/n with 1 ≤ i ≤ n, e.g. 2/8");
-        }
-
-        public boolean includes(int runIndex) {
-            return runIndex % count == index - 1;
-        }
-
-        static Shard parse(String s) {
-            String[] parts = s.trim().split("/");
-            try {
-                if (parts.length == 2) return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
-            } catch (NumberFormatException e) {
-                // fall through to the message below
-            }
-            throw new IllegalArgumentException("-Dshard=" + s + " is not valid: expected i/n with 1 ≤ i ≤ n, e.g. 2/8");
-        }
-
-        @Override
-        public String toString() {
-            return index + "/" + count;
-        }
-    }
-
     /** The options an experiment may use, in help order; {@link Experiment#options()} declares which it does. */
     public static final List<String> EXPERIMENT_KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit",
             "testLimit", "fresh", "shard", "verify", "verifySample", "tolerance", "iwK", "budget", "prune",

@@ -13,7 +13,7 @@ import org.vaelab.data.ImageDataset;
 import org.vaelab.metrics.GaussianKl;
 import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.VaeEngine;
+import org.vaelab.model.VaeModel;
 import org.vaelab.report.ImageGrid;
 
 /**
@@ -34,7 +34,7 @@ final class SampleImages {
      * @param posterior the test posterior computed by the evaluator
      * @param seed      seed of the prior samples
      */
-    static ImageGrid of(String title, VaeEngine engine, ImageDataset test, Posterior posterior, long seed) {
+    static ImageGrid of(String title, VaeModel model, ImageDataset test, Posterior posterior, long seed) {
         int d = posterior.d();
         int n = Math.min(COLUMNS, test.n());
         int dim = test.dim();
@@ -47,13 +47,13 @@ final class SampleImages {
         rows.add(data);
 
         labels.add("reconstructions (z = μ)");
-        rows.add(decode(engine, Arrays.copyOf(posterior.mu(), n * d), n, d));
+        rows.add(decode(model, Arrays.copyOf(posterior.mu(), n * d), n, d));
 
         SplittableRandom rng = new SplittableRandom(seed);
         double[] prior = new double[COLUMNS * d];
         for (int i = 0; i < prior.length; i++) prior[i] = rng.nextGaussian();
         labels.add("prior samples z ~ N(0, I)");
-        rows.add(decode(engine, prior, COLUMNS, d));
+        rows.add(decode(model, prior, COLUMNS, d));
 
         double[] kl = GaussianKl.perDimension(posterior);
         int[] top = IntStream.range(0, d).boxed().sorted(Comparator.comparingDouble(j -> -kl[j]))
@@ -65,13 +65,13 @@ final class SampleImages {
                 z[c * d + j] = -3 + 6.0 * c / (COLUMNS - 1);
             }
             labels.add(String.format(Locale.ROOT, "z%d from −3 to 3 (KL %.2f)", j, kl[j]));
-            rows.add(decode(engine, z, COLUMNS, d));
+            rows.add(decode(model, z, COLUMNS, d));
         }
         return new ImageGrid(title, labels, rows, test.width(), test.height());
     }
 
-    private static List<float[]> decode(VaeEngine engine, double[] z, int n, int d) {
-        INDArray out = engine.decode(NativeArrays.rows(z, n, d).castTo(DataType.FLOAT));
+    private static List<float[]> decode(VaeModel model, double[] z, int n, int d) {
+        INDArray out = model.decode(NativeArrays.rows(z, n, d).castTo(DataType.FLOAT));
         float[][] m = out.castTo(DataType.FLOAT).toFloatMatrix();
         return Arrays.asList(m);
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.vaelab.model.Likelihood;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.VaeArchitecture;
-import org.vaelab.model.VaeEngine;
+import org.vaelab.model.VaeModel;
 
 /**
  * Writes a trained VAE as {@value #FILE_NAME} and reads it back ({@link #readNpz}, to re-evaluate a run without
@@ -47,9 +47,9 @@ public final class ModelExport {
     private ModelExport() {
     }
 
-    /** Writes the engine's current weights to {@code file}; see {@link #writeNpz(ModelParameters, Path)}. */
-    public static void writeNpz(VaeEngine engine, Path file) throws IOException {
-        writeNpz(engine.snapshot(), file);
+    /** Writes the model's current weights to {@code file}; see {@link #writeNpz(ModelParameters, Path)}. */
+    public static void writeNpz(VaeModel model, Path file) throws IOException {
+        writeNpz(model.snapshot(), file);
     }
 
     /**

@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.VaeEngine;
+import org.vaelab.model.VaeModel;
 
 /**
  * Importance-weighted estimate of the negative log-likelihood (Burda, Grosse and Salakhutdinov 2016,
@@ -83,8 +83,8 @@ public final class IwNll {
     }
 
     /** The estimate over a data set's images (pixels as stored; binarise first if the model was scored so). */
-    public static Result of(VaeEngine engine, ImageDataset images, int k, long seed) {
-        return of(engine, images, k, seed, DEFAULT_ROWS_PER_CALL);
+    public static Result of(VaeModel model, ImageDataset images, int k, long seed) {
+        return of(model, images, k, seed, DEFAULT_ROWS_PER_CALL);
     }
 
     /**
@@ -92,13 +92,13 @@ public final class IwNll {
      *
      * @throws IllegalArgumentException if k or rowsPerCall is &lt; 1, or the images do not fit the model
      */
-    public static Result of(VaeEngine engine, ImageDataset images, int k, long seed, int rowsPerCall) {
-        return run(engine, new Rows(images.n(), images.dim(), images.pixels(), null), k, seed, rowsPerCall);
+    public static Result of(VaeModel model, ImageDataset images, int k, long seed, int rowsPerCall) {
+        return run(model, new Rows(images.n(), images.dim(), images.pixels(), null), k, seed, rowsPerCall);
     }
 
-    /** The estimate for the rows of x (n × D); see {@link #of(VaeEngine, INDArray, int, long, int)}. */
-    public static Result of(VaeEngine engine, INDArray x, int k, long seed) {
-        return of(engine, x, k, seed, DEFAULT_ROWS_PER_CALL);
+    /** The estimate for the rows of x (n × D); see {@link #of(VaeModel, INDArray, int, long, int)}. */
+    public static Result of(VaeModel model, INDArray x, int k, long seed) {
+        return of(model, x, k, seed, DEFAULT_ROWS_PER_CALL);
     }
 
     /**
@@ -107,14 +107,14 @@ public final class IwNll {
      *
      * @throws IllegalArgumentException if k or rowsPerCall is &lt; 1, or x does not fit the model
      */
-    public static Result of(VaeEngine engine, INDArray x, int k, long seed, int rowsPerCall) {
+    public static Result of(VaeModel model, INDArray x, int k, long seed, int rowsPerCall) {
         if (x.rank() != 2) throw new IllegalArgumentException("x must be n × D, got shape " + Arrays.toString(x.shape()));
         INDArray c = x.dup('c');
         int n = x.rows(), dim = x.columns();
         Rows rows = x.dataType() == DataType.DOUBLE
                 ? new Rows(n, dim, null, c.data().asDouble())
                 : new Rows(n, dim, c.castTo(DataType.FLOAT).data().asFloat(), null);
-        return run(engine, rows, k, seed, rowsPerCall);
+        return run(model, rows, k, seed, rowsPerCall);
     }
 
     /** Images as one flat row-major array, float or double. */
@@ -124,14 +124,14 @@ public final class IwNll {
         }
     }
 
-    private static Result run(VaeEngine engine, Rows x, int k, long seed, int rowsPerCall) {
+    private static Result run(VaeModel model, Rows x, int k, long seed, int rowsPerCall) {
         if (k < 1) throw new IllegalArgumentException("importance samples K must be ≥ 1, got " + k);
         if (rowsPerCall < 1) throw new IllegalArgumentException("rows per decoder call must be ≥ 1, got " + rowsPerCall);
-        int n = x.n(), dim = x.dim(), d = engine.architecture().latentDim();
+        int n = x.n(), dim = x.dim(), d = model.architecture().latentDim();
         if (n < 1) throw new IllegalArgumentException("IW-NLL of zero images is undefined");
-        if (dim != engine.architecture().inputDim())
+        if (dim != model.architecture().inputDim())
             throw new IllegalArgumentException("images have " + dim + " pixels, the model expects "
-                    + engine.architecture().inputDim());
+                    + model.architecture().inputDim());
         int samplesPerCall = Math.min(k, rowsPerCall);
         int imagesPerCall = Math.max(1, rowsPerCall / samplesPerCall);
 
@@ -141,7 +141,7 @@ public final class IwNll {
         double logWeightSum = 0, essSum = 0, mcVar = 0;
         for (int i0 = 0; i0 < n; i0 += imagesPerCall) {
             int bi = Math.min(imagesPerCall, n - i0);
-            Posterior q = engine.encode(slice(x, i0, bi));
+            Posterior q = model.encode(slice(x, i0, bi));
             // σ = exp(½·log σ²) once per image and dimension, not once per sample (K exps saved per entry).
             double[] sdOf = new double[bi * d];
             for (int i = 0; i < bi; i++) for (int j = 0; j < d; j++) sdOf[i * d + j] = Math.exp(0.5 * q.logvar(i, j));
@@ -170,7 +170,7 @@ public final class IwNll {
                         }
                         logPriorOverQ[r] = logRatio;
                     }
-                double[] rec = engine.reconstructionNll(scratch.replicate(i0, bi, sc), scratch.latents(z, rows));
+                double[] rec = model.reconstructionNll(scratch.replicate(i0, bi, sc), scratch.latents(z, rows));
                 for (int i = 0; i < bi; i++)
                     for (int s = 0; s < sc; s++) {
                         int r = i * sc + s;

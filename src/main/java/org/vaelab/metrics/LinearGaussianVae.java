@@ -12,15 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.model.Activation;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeArchitecture;
-import org.vaelab.model.VaeEngine;
-import org.vaelab.weighting.Progress;
-import org.vaelab.weighting.Weighting;
+import org.vaelab.model.VaeModel;
 
 /**
  * A linear-Gaussian latent-variable model (probabilistic PCA; Tipping and Bishop 1999) behind the
- * {@link VaeEngine} interface, so that estimators which go through an engine ({@link IwNll}, and
+ * {@link VaeModel} interface, so that estimators which go through a model ({@link IwNll}, and
  * {@link MutualInformation} on encoded data) can be checked against closed forms. It lives in main code, not only
  * in tests, because the {@code metrics-check} experiment runs the same checks at larger sizes.
  *
@@ -33,10 +30,9 @@ import org.vaelab.weighting.Weighting;
  * is strictly below log p(x) and the IW bound tightens with K. The exact aggregate posterior is the prior, so the
  * mutual information of the exact encoder is {@code I(x; z) = ½ Σ_j log(1 + ‖w_j‖²/σ²)}.
  *
- * <p>Everything is computed in double precision (FLOAT inputs are widened); {@link #step} is not
- * supported (nothing here is trained).
+ * <p>Everything is computed in double precision (FLOAT inputs are widened). Nothing here is trained.
  */
-public final class LinearGaussianVae implements VaeEngine {
+public final class LinearGaussianVae implements VaeModel {
 
     private final double[][] w;      // D × d
     private final double[] b;
@@ -212,17 +208,11 @@ public final class LinearGaussianVae implements VaeEngine {
         if (x.length != dim) throw new IllegalArgumentException("x must have D = " + dim + " entries, got " + x.length);
     }
 
-    // ------------------------------------------------------------------ VaeEngine
+    // ------------------------------------------------------------------ VaeModel
 
     @Override
     public VaeArchitecture architecture() {
         return arch;
-    }
-
-    /** Not supported: the model is fixed. */
-    @Override
-    public StepResult step(INDArray x, INDArray eps, Weighting weighting, Progress progress) {
-        throw new UnsupportedOperationException("LinearGaussianVae is a fixed model for known-answer checks; it does not train");
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.vaelab.data.ImageDataset;
 import org.vaelab.model.Likelihood;
 import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.VaeEngine;
+import org.vaelab.model.VaeModel;
 
 /**
  * Evaluates a trained model on the test set, all in nats per example (SCIENCE.md §3): ELBO, distortion (mean Rec),
@@ -45,8 +45,8 @@ public final class TestSetEvaluator {
     }
 
     /** Every metric except the IW-NLL (which costs K decoder passes per image). */
-    public static Evaluation evaluate(VaeEngine engine, ImageDataset test, Binarization binarization, long evalSeed) {
-        return evaluate(engine, test, binarization, evalSeed, 0);
+    public static Evaluation evaluate(VaeModel model, ImageDataset test, Binarization binarization, long evalSeed) {
+        return evaluate(model, test, binarization, evalSeed, 0);
     }
 
     /**
@@ -55,14 +55,14 @@ public final class TestSetEvaluator {
      *
      * @throws IllegalArgumentException if iwSamples &lt; 0
      */
-    public static Evaluation evaluate(VaeEngine engine, ImageDataset test, Binarization binarization, long evalSeed,
+    public static Evaluation evaluate(VaeModel model, ImageDataset test, Binarization binarization, long evalSeed,
                                       int iwSamples) {
         if (iwSamples < 0) throw new IllegalArgumentException("IW-NLL samples must be ≥ 0 (0 = off), got " + iwSamples);
         ImageDataset targets = binarization == Binarization.NONE ? test : Binarization.STATIC.prepare(test, Binarization.STATIC_SEED);
         int n = targets.n();
         int dim = targets.dim();
-        int d = engine.architecture().latentDim();
-        boolean bernoulli = engine.architecture().likelihood() == Likelihood.BERNOULLI;
+        int d = model.architecture().latentDim();
+        boolean bernoulli = model.architecture().likelihood() == Likelihood.BERNOULLI;
         double[] mu = new double[n * d];
         double[] logvar = new double[n * d];
         double recSum = 0, sqErr = 0, bceSum = 0;
@@ -75,20 +75,20 @@ public final class TestSetEvaluator {
             float[] xs = new float[b * dim];
             System.arraycopy(targets.pixels(), start * dim, xs, 0, b * dim);
             INDArray x = NativeArrays.rows(xs, b, dim);
-            Posterior q = engine.encode(x);
+            Posterior q = model.encode(x);
             System.arraycopy(q.mu(), 0, mu, start * d, b * d);
             System.arraycopy(q.logvar(), 0, logvar, start * d, b * d);
             float[] z = new float[b * d];
             for (int i = 0; i < b * d; i++)
                 z[i] = (float) (q.mu()[i] + Math.exp(0.5 * q.logvar()[i]) * rng.nextGaussian());
-            for (double r : engine.reconstructionNll(x, NativeArrays.rows(z, b, d))) recSum += r;
+            for (double r : model.reconstructionNll(x, NativeArrays.rows(z, b, d))) recSum += r;
             float[] zMean = new float[b * d];
             for (int i = 0; i < b * d; i++) zMean[i] = (float) q.mu()[i];
             INDArray muRows = NativeArrays.rows(zMean, b, d);
-            float[] xHat = engine.decode(muRows).castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] xHat = model.decode(muRows).castTo(DataType.FLOAT).dup('c').data().asFloat();
             sqErr += Reconstruction.mse(xs, xHat) * xs.length;
-            // For a Bernoulli decoder −log p(x | z = μ) is the BCE, computed by the engine from the logits.
-            if (bernoulli) for (double r : engine.reconstructionNll(x, muRows)) bceSum += r;
+            // For a Bernoulli decoder −log p(x | z = μ) is the BCE, computed by the model from the logits.
+            if (bernoulli) for (double r : model.reconstructionNll(x, muRows)) bceSum += r;
         }
         Posterior posterior = new Posterior(n, d, mu, logvar);
         double[] klPerDim = GaussianKl.perDimension(posterior);
@@ -107,7 +107,7 @@ public final class TestSetEvaluator {
         m.put(MetricId.MSE, sqErr / ((double) n * dim));
         if (bernoulli) m.put(MetricId.BCE, bceSum / n);
         if (iwSamples > 0) {
-            m.put(MetricId.IW_NLL, IwNll.of(engine, targets, iwSamples, iwSeed).nll());
+            m.put(MetricId.IW_NLL, IwNll.of(model, targets, iwSamples, iwSeed).nll());
             m.put(MetricId.IW_K, (double) iwSamples);
         }
         for (int j = 0; j < d; j++) m.put(MetricId.klOfDim(j), klPerDim[j]);

@@ -39,6 +39,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Row-major layout throughout: element (i, j) of an n × w matrix is at {@code i·w + j}. Bias and bias-gradient
  * offsets are element offsets into the engine's flat parameter and gradient vectors.
+ *
+ * <p>Long because the two precisions must run the same loops, and side by side in one file a reader can check that
+ * they do; each pass is one vectorisable loop per element-wise step of the engine, and there is nothing else here.
  */
 abstract class HostPasses {
 

@@ -15,9 +15,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.vaelab.weighting.LossWeights;
-import org.vaelab.weighting.Progress;
-import org.vaelab.weighting.Weighting;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * An MLP VAE whose forward and backward passes are written by hand in ND4J, trained with Adam.
@@ -70,6 +70,10 @@ import org.vaelab.weighting.Weighting;
  *
  * <p>Not thread-safe. A step with non-finite loss still updates the parameters; guarding against
  * divergence is the trainer's job (it sees {@link BatchStats#isFinite()}).
+ *
+ * <p>Long because the forward pass, the backward pass and evaluation share private state: the flat parameter and
+ * gradient vectors, the layer views into them and the per-batch-size buffers. Splitting the file would open those
+ * buffers to the whole package; the element-wise work is already out, in {@link HostPasses}.
  */
 public final class NativeMlpEngine implements VaeEngine {
 
@@ -104,6 +108,12 @@ public final class NativeMlpEngine implements VaeEngine {
 
     /** Per-dimension KL coefficient kl[j] / B of the current backward pass. */
     private final double[] klScale;
+    /**
+     * The buffers and measurements of the last {@link #forward}, until {@link #step} uses them; null when no step is
+     * waiting. Every other pass clears it, because it reuses the buffers of its batch size.
+     */
+    private Buffers pending;
+    private BatchStats pendingStats;
 
     private final Map<Integer, Buffers> buffers = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -237,19 +247,32 @@ public final class NativeMlpEngine implements VaeEngine {
     }
 
     @Override
-    public StepResult step(INDArray x, INDArray eps, Weighting weighting, Progress progress) {
+    public BatchStats forward(INDArray x, INDArray eps) {
         Buffers buf = load(x, eps);
-        forward(buf);
-        BatchStats stats = stats(buf);
-        LossWeights w = weighting.weights(progress, stats);
+        forwardPass(buf);
+        pendingStats = stats(buf);
+        pending = buf;
+        return pendingStats;
+    }
+
+    @Override
+    public double step(LossWeights w) {
+        if (pending == null)
+            throw new IllegalStateException("step needs a forward pass on the batch first (one step per forward pass;"
+                    + " evaluation in between discards it)");
         double[] kl = checkWeights(w);
+        Buffers buf = pending;
+        BatchStats stats = pendingStats;
+        pending = null;
+        pendingStats = null;
         backward(buf, w.rec(), w.sse(), kl);
         adam.step();
-        return new StepResult(stats, w, loss(stats, w, kl));
+        return loss(stats, w, kl);
     }
 
     @Override
     public Posterior encode(INDArray x) {
+        pending = null;
         int n = rows(x, inputDim, "x");
         double[] mu = new double[n * latentDim], logvar = new double[n * latentDim];
         for (int r0 = 0; r0 < n; r0 += evalRows) {
@@ -264,6 +287,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     @Override
     public double[] reconstructionNll(INDArray x, INDArray z) {
+        pending = null;
         int n = rows(x, inputDim, "x");
         if (rows(z, latentDim, "z") != n)
             throw new IllegalArgumentException("x and z must have equal rows, got " + n + " and " + z.rows());
@@ -302,6 +326,7 @@ public final class NativeMlpEngine implements VaeEngine {
 
     @Override
     public INDArray decode(INDArray z) {
+        pending = null;
         int n = rows(z, latentDim, "z");
         INDArray out = Nd4j.create(dtype, n, inputDim);
         for (int r0 = 0; r0 < n; r0 += evalRows) {
@@ -371,7 +396,7 @@ public final class NativeMlpEngine implements VaeEngine {
      */
     public double lossAndGradient(INDArray x, INDArray eps, LossWeights w) {
         Buffers buf = load(x, eps);
-        forward(buf);
+        forwardPass(buf);
         BatchStats stats = stats(buf);
         double[] kl = checkWeights(w);
         backward(buf, w.rec(), w.sse(), kl);
@@ -381,7 +406,7 @@ public final class NativeMlpEngine implements VaeEngine {
     /** The weighted loss only (forward pass); neither parameters nor {@link #gradient()} change. */
     public double loss(INDArray x, INDArray eps, LossWeights w) {
         Buffers buf = load(x, eps);
-        forward(buf);
+        forwardPass(buf);
         return loss(stats(buf), w, checkWeights(w));
     }
 
@@ -422,6 +447,7 @@ public final class NativeMlpEngine implements VaeEngine {
     // ------------------------------------------------------------------ forward
 
     private Buffers load(INDArray x, INDArray eps) {
+        pending = null;
         int n = rows(x, inputDim, "x");
         if (rows(eps, latentDim, "eps") != n)
             throw new IllegalArgumentException("x and eps must have equal rows, got " + n + " and " + eps.rows());
@@ -437,7 +463,7 @@ public final class NativeMlpEngine implements VaeEngine {
         return buf;
     }
 
-    private void forward(Buffers buf) {
+    private void forwardPass(Buffers buf) {
         forwardEncoder(buf);
         buf.host.reparameterise(buf.z.nio, buf.klPerDim);
         forwardDecoder(buf);

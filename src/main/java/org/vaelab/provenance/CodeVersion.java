@@ -40,8 +40,8 @@ import org.objectweb.asm.ClassWriter;
 public final class CodeVersion {
 
     /** Packages whose compiled code determines a run's numbers. */
-    public static final List<String> PACKAGES = List.of("org.vaelab.data", "org.vaelab.model", "org.vaelab.train",
-            "org.vaelab.weighting", "org.vaelab.metrics");
+    public static final List<String> PACKAGES = List.of("org.vaelab.data", "org.vaelab.loss", "org.vaelab.model",
+            "org.vaelab.train", "org.vaelab.weighting", "org.vaelab.metrics");
 
     private static volatile String cached;
 

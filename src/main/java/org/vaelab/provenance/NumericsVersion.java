@@ -38,7 +38,8 @@ public final class NumericsVersion {
 
     /**
      * The model's computation: forward and backward passes, likelihoods, initialisation, Adam, matrix products and
-     * their chunking ({@code org.vaelab.model}). Bump when a loss, gradient, initial weight or update can change.
+     * their chunking ({@code org.vaelab.model}, and the loss's terms and coefficients, {@code org.vaelab.loss}). Bump
+     * when a loss, gradient, initial weight or update can change.
      */
     public static final int MODEL = 1;
 

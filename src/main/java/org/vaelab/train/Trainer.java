@@ -7,11 +7,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
-import org.vaelab.model.Likelihood;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 import org.vaelab.metrics.KlTrace;
+import org.vaelab.model.Likelihood;
 import org.vaelab.model.NativeMlpEngine;
-import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeEngine;
+import org.vaelab.model.VaeModel;
 import org.vaelab.weighting.DecoderSigma;
 import org.vaelab.weighting.Progress;
 import org.vaelab.weighting.Weighting;
@@ -19,13 +21,18 @@ import org.vaelab.weighting.Weighting;
 /**
  * Trains one VAE: Adam on minibatches for a number of epochs, applying the run's weighting at every step.
  *
+ * <p>The trainer is where the model meets the weighting, which know nothing of each other: at every step the engine
+ * measures the batch ({@link VaeEngine#forward}), the weighting turns that measurement into the step's loss
+ * coefficients ({@link Weighting#weights}), and the engine differentiates the loss with them and updates
+ * ({@link VaeEngine#step}). What comes out is the trained model ({@link VaeModel}), to be evaluated, not trained on.
+ *
  * <p>Randomness comes only from the run's {@link Seeds}: the data order, the initialisation, the noise ε and
  * the dynamic binarisation each have their own stream, so two runs with the same seed see the same batches and
  * the same ε whatever their weighting — differences between schemes are the schemes', not the noise's.
  *
  * <p>A weighting that calibrates the decoder's σ ({@link DecoderSigma}, the σ-VAE) needs a Gaussian decoder; after
  * every step the trainer hands its σ to the engine ({@link VaeEngine#setDecoderSigma(double)}), so the returned
- * engine evaluates with the final σ.
+ * model evaluates with the final σ.
  */
 public final class Trainer {
 
@@ -41,8 +48,12 @@ public final class Trainer {
         void stepDone(long step, long totalSteps);
     }
 
-    /** A trained model with its step log and the training wall time. */
-    public record Result(VaeEngine engine, StepLog steps, double trainSeconds) {
+    /**
+     * A trained model with its step log and the training wall time.
+     *
+     * @param model the trained model; the caller closes it to release its native memory
+     */
+    public record Result(VaeModel model, StepLog steps, double trainSeconds) {
     }
 
     public static final EngineFactory DEFAULT_ENGINE = (c, seed) ->
@@ -124,14 +135,15 @@ public final class Trainer {
                 BatchArrays arrays = b == batch ? full : last;
                 INDArray x = arrays.x(xBuf), eps = arrays.eps(eBuf);
                 Progress progress = new Progress(step, epoch, stepsPerEpoch, total, dim, latent);
-                StepResult res = engine.step(x, eps, weighting, progress);
-                if (!res.stats().isFinite() || !Double.isFinite(res.loss()))
+                BatchStats stats = engine.forward(x, eps);
+                LossWeights weights = weighting.weights(progress, stats);
+                double loss = engine.step(weights);
+                if (!stats.isFinite() || !Double.isFinite(loss))
                     throw new DivergenceException(config.runId(), step, String.format(
-                            "Rec=%s KL=%s loss=%s (weights %s)", res.stats().rec(), res.stats().kl(), res.loss(),
-                            res.weights().trace()));
-                log.add(step, epoch, res.stats().rec(), res.stats().kl(), res.weights().trace());
+                            "Rec=%s KL=%s loss=%s (weights %s)", stats.rec(), stats.kl(), loss, weights.trace()));
+                log.add(step, epoch, stats.rec(), stats.kl(), weights.trace());
                 if (calibrated != null) engine.setDecoderSigma(calibrated.sigma());
-                if (KlTrace.due(step, total, klEvery)) log.klPerDim(step, res.stats().klPerDim());
+                if (KlTrace.due(step, total, klEvery)) log.klPerDim(step, stats.klPerDim());
                 step++;
                 if (listener != null) listener.stepDone(step, total);
             }

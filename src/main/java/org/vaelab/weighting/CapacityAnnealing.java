@@ -2,7 +2,8 @@ package org.vaelab.weighting;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * Controlled capacity increase (Burgess et al. 2018, "Understanding disentangling in β-VAE", arXiv:1804.03599):

@@ -1,6 +1,7 @@
 package org.vaelab.weighting;
 
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * β-VAE: loss {@code Rec + β·KL} with a constant β (Higgins et al. 2017, "β-VAE: Learning basic visual

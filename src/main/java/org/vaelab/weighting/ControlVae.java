@@ -3,7 +3,8 @@ package org.vaelab.weighting;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * ControlVAE (Shao et al. 2020, "ControlVAE: Controllable variational autoencoder", ICML, arXiv:2004.05988): a

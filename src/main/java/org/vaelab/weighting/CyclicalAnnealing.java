@@ -1,6 +1,7 @@
 package org.vaelab.weighting;
 
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * Cyclical KL annealing (Fu et al. 2019, "Cyclical annealing schedule: a simple approach to mitigating KL

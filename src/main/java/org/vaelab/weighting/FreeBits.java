@@ -2,7 +2,8 @@ package org.vaelab.weighting;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * Free bits (Kingma et al. 2016, "Improved variational inference with inverse autoregressive flow", NeurIPS,

@@ -3,7 +3,8 @@ package org.vaelab.weighting;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * GECO, the generalized ELBO with constrained optimisation (Rezende &amp; Viola 2018, "Taming VAEs",

@@ -1,6 +1,7 @@
 package org.vaelab.weighting;
 
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * KL warm-up: β rises linearly from β₀ to β_max over the first N steps, then stays there,

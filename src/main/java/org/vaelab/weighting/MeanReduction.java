@@ -3,7 +3,8 @@ package org.vaelab.weighting;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * The mean-reduction recipe common in tutorials: average the reconstruction over the D pixels, average the

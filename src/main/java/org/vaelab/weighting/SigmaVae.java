@@ -3,7 +3,8 @@ package org.vaelab.weighting;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * The σ-VAE (Rybkin, Daniilidis &amp; Levine 2021, "Simple and effective VAE training with calibrated decoders",

@@ -1,6 +1,7 @@
 package org.vaelab.weighting;
 
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * Sigmoid KL annealing: β follows a logistic curve from ≈ 0 to 1,

@@ -1,13 +1,14 @@
 package org.vaelab.weighting;
 
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /**
  * How the KL term is weighted against reconstruction at each step.
  *
- * <p>Lifecycle: the trainer calls {@link #reset()} once before a run, then, for every step, runs the
- * forward pass and calls {@link #weights(Progress, BatchStats)} with that batch's measured Rec and KL; the
- * engine then differentiates the loss with the returned coefficients. Schedules (immutable records) read
+ * <p>Lifecycle: the trainer calls {@link #reset()} once before a run, then, for every step, has the engine run the
+ * forward pass and calls {@link #weights(Progress, BatchStats)} with that batch's measured Rec and KL; it hands the
+ * returned coefficients to the engine, which differentiates the loss with them. Schedules (immutable records) read
  * only {@link Progress}; capacity annealing and free bits also read the batch but keep no state; controllers
  * (GECO, ControlVAE, the learned σ-VAE) read the batch and keep explicit state, which {@link #reset()} clears and
  * {@link #copy()} does not share.

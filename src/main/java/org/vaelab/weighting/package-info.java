@@ -1,6 +1,9 @@
 /**
  * How the KL term is weighted against reconstruction: one small interface, {@link org.vaelab.weighting.Weighting},
- * that every scheme implements, and the per-step loss coefficients it returns, {@link org.vaelab.weighting.LossWeights}.
+ * that every scheme implements. From where training is ({@link org.vaelab.weighting.Progress}) and what the batch
+ * measured ({@link org.vaelab.loss.BatchStats}) it returns the step's loss coefficients
+ * ({@link org.vaelab.loss.LossWeights}); it never sees the model, and the model never sees it: the trainer passes
+ * one's answer to the other. A new scheme is one class here; nothing else needs to list it.
  *
  * <p>Schedules are immutable records that read only the step ({@link org.vaelab.weighting.LinearWarmup},
  * {@link org.vaelab.weighting.SigmoidAnnealing}, {@link org.vaelab.weighting.CyclicalAnnealing}, lengths as a

@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.vaelab.train.RunConfig;
 
@@ -24,6 +31,36 @@ class ExperimentRegistryTest {
         var registry = ExperimentRegistry.standard();
         assertEquals(registry.all().size(), registry.listing().lines().count());
         assertEquals("quickstart", registry.get("quickstart").name());
+    }
+
+    @Test
+    void standardExperimentsAreListedQuickstartFirst() {
+        assertEquals(List.of("quickstart", "weighting-shootout", "metrics-check", "bench"),
+                ExperimentRegistry.standard().all().stream().map(Experiment::name).toList());
+    }
+
+    /** A class in experiments/ that is not named in the services file would silently never run. */
+    @Test
+    void everyExperimentClassIsRegistered() throws IOException {
+        Pattern implementsExperiment = Pattern.compile("\\bclass\\s+(\\w+)\\s+implements\\s+Experiment\\b");
+        Set<String> declared;
+        try (Stream<Path> files = Files.list(Path.of("experiments/org/vaelab/experiments"))) {
+            declared = files.map(ExperimentRegistryTest::read)
+                    .flatMap(src -> implementsExperiment.matcher(src).results().map(m -> "org.vaelab.experiments." + m.group(1)))
+                    .collect(Collectors.toSet());
+        }
+        Set<String> registered = ExperimentRegistry.standard().all().stream().map(e -> e.getClass().getName())
+                .collect(Collectors.toSet());
+        assertEquals(declared, registered, "register each class of experiments/ in"
+                + " src/main/resources/META-INF/services/org.vaelab.experiment.Experiment");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -73,12 +110,12 @@ class ExperimentRegistryTest {
     void shardsCoverEveryRunExactlyOnce() {
         Properties p = new Properties();
         p.setProperty("shard", "2/3");
-        Overrides.Shard s = Overrides.from(p).shard();
-        assertEquals(new Overrides.Shard(2, 3), s);
+        Shard s = Overrides.from(p).shard();
+        assertEquals(new Shard(2, 3), s);
         int covered = 0;
         for (int run = 0; run < 12; run++) {
             int owners = 0;
-            for (int i = 1; i <= 3; i++) if (new Overrides.Shard(i, 3).includes(run)) owners++;
+            for (int i = 1; i <= 3; i++) if (new Shard(i, 3).includes(run)) owners++;
             assertEquals(1, owners);
             if (s.includes(run)) covered++;
         }

@@ -75,7 +75,7 @@ class ExperimentRunnerTest {
 
     private static Overrides overrides(Path dir, String shard, boolean fresh) {
         return new Overrides(null, null, null, null, null, null, fresh, dir.toString(),
-                shard == null ? null : Overrides.Shard.parse(shard), false, null, 1e-6, null, null);
+                shard == null ? null : Shard.parse(shard), false, null, 1e-6, null, null);
     }
 
     private static String run(Path dir, String shard, boolean fresh) throws IOException {

@@ -47,7 +47,7 @@ class ModelReloadTest {
         long evalSeed = Seeds.of(c.seed()).eval();
         TestSetEvaluator.Evaluation before;
         ModelParameters model;
-        try (var engine = new Trainer().train(c, TRAIN, null).engine()) {
+        try (var engine = new Trainer().train(c, TRAIN, null).model()) {
             before = TestSetEvaluator.evaluate(engine, TEST, Binarization.DYNAMIC, evalSeed, 20);
             model = engine.snapshot();
         }

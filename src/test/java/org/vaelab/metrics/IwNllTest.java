@@ -11,11 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeArchitecture;
-import org.vaelab.model.VaeEngine;
-import org.vaelab.weighting.Progress;
-import org.vaelab.weighting.Weighting;
+import org.vaelab.model.VaeModel;
 
 /**
  * The importance-weighted NLL against the closed-form log-likelihood of a linear-Gaussian model (probabilistic
@@ -102,7 +99,7 @@ class IwNllTest {
         LinearGaussianVae wrong = MODEL.withEncoderError(0.3, 0.5);
         INDArray x = Nd4j.createFromArray(data(9, 3));
         int[] maxRows = {0};
-        VaeEngine counting = new Delegate(wrong) {
+        VaeModel counting = new Delegate(wrong) {
             @Override
             public double[] reconstructionNll(INDArray xs, INDArray z) {
                 maxRows[0] = Math.max(maxRows[0], xs.rows());
@@ -126,22 +123,17 @@ class IwNllTest {
         assertThrows(IllegalArgumentException.class, () -> IwNll.of(new double[0]));
     }
 
-    /** Forwards everything to another engine (for instrumenting calls). */
-    static class Delegate implements VaeEngine {
-        private final VaeEngine inner;
+    /** Forwards everything to another model (for instrumenting calls). */
+    static class Delegate implements VaeModel {
+        private final VaeModel inner;
 
-        Delegate(VaeEngine inner) {
+        Delegate(VaeModel inner) {
             this.inner = inner;
         }
 
         @Override
         public VaeArchitecture architecture() {
             return inner.architecture();
-        }
-
-        @Override
-        public StepResult step(INDArray x, INDArray eps, Weighting weighting, Progress progress) {
-            return inner.step(x, eps, weighting, progress);
         }
 
         @Override

@@ -5,7 +5,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.vaelab.weighting.Progress;
+import org.vaelab.loss.LossWeights;
 
 /** Seeded inputs for engine tests, drawn in Java so they do not depend on ND4J's global generator. */
 final class EngineFixtures {
@@ -26,7 +26,9 @@ final class EngineFixtures {
         return Nd4j.createFromArray(v).castTo(dtype);
     }
 
-    static Progress progress(long step, VaeArchitecture arch) {
-        return new Progress(step, 0, 10, 1000, arch.inputDim(), arch.latentDim());
+    /** One optimiser step as the trainer takes it, with fixed coefficients: forward pass, then update; the loss. */
+    static double step(VaeEngine engine, INDArray x, INDArray eps, LossWeights weights) {
+        engine.forward(x, eps);
+        return engine.step(weights);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.vaelab.weighting.LossWeights;
+import org.vaelab.loss.LossWeights;
 
 /**
  * How long does one training step of the reference model take? A micro-benchmark, not a test.
@@ -52,14 +52,14 @@ public final class EngineStepTiming {
             xs[i] = EngineFixtures.uniform(rng, BATCH, 784, DataType.FLOAT);
             eps[i] = EngineFixtures.normal(rng, BATCH, 32, DataType.FLOAT);
         }
-        var beta = FixedWeighting.beta(1, 32);
+        var beta = LossWeights.beta(1, 32);
         LossWeights w = LossWeights.beta(1, 32);
 
         System.out.printf("%s, batch %d, %d parameters; OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s OPENBLAS_CORETYPE=%s,"
                         + " BLAS threads %d%n", arch.describe(), BATCH, engine.parameterCount(),
                 System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_CORETYPE"),
                 Nd4j.factory().blas().getMaxThreads());
-        for (int t = 0; t < 300; t++) engine.step(xs[t % POOL], eps[t % POOL], beta, EngineFixtures.progress(t, arch));
+        for (int t = 0; t < 300; t++) EngineFixtures.step(engine, xs[t % POOL], eps[t % POOL], beta);
 
         // Other processes share the machine: rounds of each phase are interleaved, and the median and the
         // best round are reported. CPU time (this thread's, and the whole process's, which includes OpenBLAS's
@@ -73,7 +73,7 @@ public final class EngineStepTiming {
             fwd[r] = time(steps, t -> engine.loss(xs[t % POOL], eps[t % POOL], w));
             grad[r] = time(steps, t -> engine.lossAndGradient(xs[t % POOL], eps[t % POOL], w));
             long cpu0 = threads.getCurrentThreadCpuTime(), proc0 = os.getProcessCpuTime();
-            step[r] = time(steps, t -> engine.step(xs[t % POOL], eps[t % POOL], beta, EngineFixtures.progress(t, arch)));
+            step[r] = time(steps, t -> EngineFixtures.step(engine, xs[t % POOL], eps[t % POOL], beta));
             stepCpu[r] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / steps;
             stepProcessCpu[r] = (os.getProcessCpuTime() - proc0) / 1e6 / steps;
             gemm[r] = time(steps, t -> gemms.run());

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.vaelab.weighting.LossWeights;
+import org.vaelab.loss.LossWeights;
 
 /**
  * Every entry of the hand-written gradient against finite differences, in double precision, for both

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.vaelab.weighting.LossWeights;
-import org.vaelab.weighting.Progress;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /** Closed forms, determinism, learning and batch-size handling of {@link NativeMlpEngine}. */
 class NativeMlpEngineTest {
@@ -42,9 +42,10 @@ class NativeMlpEngineTest {
         INDArray x = EngineFixtures.uniform(rng, 8, 12, DataType.DOUBLE);
         INDArray eps = EngineFixtures.normal(rng, 8, 3, DataType.DOUBLE);
         double[] before = engine.parameters().toDoubleVector();
-        var zero = new FixedWeighting(new LossWeights(0, new double[3], Map.of()));
+        var zero = new LossWeights(0, new double[3], Map.of());
 
-        BatchStats stats = engine.step(x, eps, zero, EngineFixtures.progress(0, SMALL)).stats();
+        BatchStats stats = engine.forward(x, eps);
+        engine.step(zero);
         assertArrayEquals(before, engine.parameters().toDoubleVector(), 0.0, "zero weights must not move parameters");
 
         Posterior q = engine.encode(x);
@@ -275,20 +276,19 @@ class NativeMlpEngineTest {
         NativeMlpEngine b = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
         NativeMlpEngine c = new NativeMlpEngine(arch, 40, 1e-2, 42, DataType.FLOAT);
         NativeMlpEngine other = new NativeMlpEngine(arch, 40, 1e-2, 43, DataType.FLOAT);
-        var beta = FixedWeighting.beta(1, 4);
+        var beta = LossWeights.beta(1, 4);
         Random rng = new Random(7);
         double la = 0, lb = 0, lo = 0;
         for (int t = 0; t < 6; t++) {
             INDArray x = EngineFixtures.uniform(rng, 40, 20, DataType.FLOAT);
             INDArray eps = EngineFixtures.normal(rng, 40, 4, DataType.FLOAT);
-            Progress p = EngineFixtures.progress(t, arch);
-            la = a.step(x, eps, beta, p).loss();
-            lb = b.step(x, eps, beta, p).loss();
+            la = EngineFixtures.step(a, x, eps, beta);
+            lb = EngineFixtures.step(b, x, eps, beta);
             double[] lc = new double[1];
             RowSplit.SHARED.run(RowSplit.MIN_SPLIT, (part, from, to) -> {
-                if (part == 0) lc[0] = c.step(x, eps, beta, p).loss();
+                if (part == 0) lc[0] = EngineFixtures.step(c, x, eps, beta);
             });
-            lo = other.step(x, eps, beta, p).loss();
+            lo = EngineFixtures.step(other, x, eps, beta);
             assertEquals(la, lb, 0.0, "step " + t);
             assertEquals(la, lc[0], 0.0, "step " + t + ", passes on one thread");
         }
@@ -314,7 +314,7 @@ class NativeMlpEngineTest {
         INDArray all = Nd4j.createFromArray(data).castTo(DataType.FLOAT);
         VaeArchitecture arch = VaeArchitecture.bernoulli(dim, List.of(32), 4, Activation.RELU);
         NativeMlpEngine engine = new NativeMlpEngine(arch, batch, 3e-3, 5, DataType.FLOAT);
-        var beta = FixedWeighting.beta(1, 4);
+        var beta = LossWeights.beta(1, 4);
 
         int steps = 300, perEpoch = n / batch;
         double first = 0, last = 0;
@@ -322,7 +322,7 @@ class NativeMlpEngineTest {
             int b0 = (t % perEpoch) * batch;
             INDArray x = all.get(NDArrayIndex.interval(b0, b0 + batch), NDArrayIndex.all());
             INDArray eps = EngineFixtures.normal(rng, batch, 4, DataType.FLOAT);
-            double loss = engine.step(x, eps, beta, EngineFixtures.progress(t, arch)).loss();
+            double loss = EngineFixtures.step(engine, x, eps, beta);
             assertTrue(Double.isFinite(loss), "loss at step " + t);
             if (t < perEpoch) first += loss / perEpoch;
             if (t >= steps - perEpoch) last += loss / perEpoch;
@@ -381,15 +381,15 @@ class NativeMlpEngineTest {
         NativeMlpEngine big = new NativeMlpEngine(SMALL, 16, 1e-3, 8, DataType.DOUBLE);
         NativeMlpEngine exact = new NativeMlpEngine(SMALL, 5, 1e-3, 8, DataType.DOUBLE);
         Random rng = new Random(4);
-        var beta = FixedWeighting.beta(1, 3);
+        var beta = LossWeights.beta(1, 3);
         INDArray xFull = EngineFixtures.uniform(rng, 16, 12, DataType.DOUBLE);
         INDArray epsFull = EngineFixtures.normal(rng, 16, 3, DataType.DOUBLE);
         INDArray xPart = EngineFixtures.uniform(rng, 5, 12, DataType.DOUBLE);
         INDArray epsPart = EngineFixtures.normal(rng, 5, 3, DataType.DOUBLE);
         for (NativeMlpEngine e : List.of(big, exact)) {
-            e.step(xFull, epsFull, beta, EngineFixtures.progress(0, SMALL));
-            e.step(xPart, epsPart, beta, EngineFixtures.progress(1, SMALL));
-            e.step(xFull, epsFull, beta, EngineFixtures.progress(2, SMALL));
+            EngineFixtures.step(e, xFull, epsFull, beta);
+            EngineFixtures.step(e, xPart, epsPart, beta);
+            EngineFixtures.step(e, xFull, epsFull, beta);
         }
         assertArrayEquals(exact.parameters().toDoubleVector(), big.parameters().toDoubleVector(), 1e-12);
     }
@@ -409,12 +409,12 @@ class NativeMlpEngineTest {
                 {x, eps},
                 {x.dup('f'), eps.dup('f')},
                 {x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE)}};
-        var beta = FixedWeighting.beta(1, 3);
+        var beta = LossWeights.beta(1, 3);
         double[] reference = null;
         for (INDArray[] v : variants) {
             NativeMlpEngine engine = new NativeMlpEngine(SMALL, 8, 1e-2, 3, DataType.FLOAT);
-            double loss = engine.step(v[0], v[1], beta, EngineFixtures.progress(0, SMALL)).loss();
-            double[] result = {loss, engine.step(v[0], v[1], beta, EngineFixtures.progress(1, SMALL)).loss()};
+            double loss = EngineFixtures.step(engine, v[0], v[1], beta);
+            double[] result = {loss, EngineFixtures.step(engine, v[0], v[1], beta)};
             if (reference == null) reference = result;
             else assertArrayEquals(reference, result, 1e-5);
         }
@@ -450,13 +450,28 @@ class NativeMlpEngineTest {
     @Test
     void rejectsMismatchedShapes() {
         NativeMlpEngine engine = new NativeMlpEngine(SMALL, 4, 1e-3, 1, DataType.FLOAT);
-        var beta = FixedWeighting.beta(1, 3);
+        var beta = LossWeights.beta(1, 3);
         INDArray x = Nd4j.zeros(DataType.FLOAT, 4, 12);
-        assertThrows(IllegalArgumentException.class, () -> engine.step(x, Nd4j.zeros(DataType.FLOAT, 3, 3), beta,
-                EngineFixtures.progress(0, SMALL)));
-        assertThrows(IllegalArgumentException.class, () -> engine.step(x, Nd4j.zeros(DataType.FLOAT, 4, 3),
-                FixedWeighting.beta(1, 2), EngineFixtures.progress(0, SMALL)));
+        assertThrows(IllegalArgumentException.class,
+                () -> EngineFixtures.step(engine, x, Nd4j.zeros(DataType.FLOAT, 3, 3), beta));
+        assertThrows(IllegalArgumentException.class,
+                () -> EngineFixtures.step(engine, x, Nd4j.zeros(DataType.FLOAT, 4, 3), LossWeights.beta(1, 2)));
         assertThrows(IllegalArgumentException.class, () -> engine.encode(Nd4j.zeros(DataType.FLOAT, 4, 11)));
+    }
+
+    /** A step updates from its own forward pass only: none yet, one already used, or one whose buffers evaluation reused. */
+    @Test
+    void stepNeedsItsOwnForwardPass() {
+        NativeMlpEngine engine = new NativeMlpEngine(SMALL, 4, 1e-3, 1, DataType.FLOAT);
+        var beta = LossWeights.beta(1, 3);
+        INDArray x = Nd4j.zeros(DataType.FLOAT, 4, 12), eps = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        assertThrows(IllegalStateException.class, () -> engine.step(beta));
+        engine.forward(x, eps);
+        engine.step(beta);
+        assertThrows(IllegalStateException.class, () -> engine.step(beta), "one step per forward pass");
+        engine.forward(x, eps);
+        engine.encode(x);
+        assertThrows(IllegalStateException.class, () -> engine.step(beta), "evaluation reused the buffers");
     }
 
     @Test

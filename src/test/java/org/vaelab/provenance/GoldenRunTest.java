@@ -72,7 +72,7 @@ class GoldenRunTest {
         ImageDataset test = DataSources.subset(DataSources.byName("mnist-digits", Split.TEST), c.data().testLimit());
         Map<String, Double> out = new LinkedHashMap<>();
         Trainer.Result r = new Trainer().train(c, train, null);
-        try (var engine = r.engine()) {
+        try (var engine = r.model()) {
             // Training numbers, so that a failure tells a training change from an evaluation change.
             double rec = 0, kl = 0;
             for (double v : r.steps().rec()) rec += v;

@@ -24,7 +24,7 @@ class KlTraceRecordingTest {
                 VaeArchitecture.bernoulli(784, List.of(32), 4, Activation.RELU), new ConstantBeta(1),
                 new TrainConfig(2, 50, 2e-3), 3);
         Trainer.Result r = new Trainer(Trainer.DEFAULT_ENGINE, 5).train(c, train, null);
-        r.engine().close();
+        r.model().close();
         StepLog log = r.steps();
         KlTrace trace = log.klTrace();
         assertArrayEquals(new long[]{0, 5, 10, 11}, trace.steps(), "12 steps, every 5th and the last");

@@ -12,18 +12,15 @@ import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 import org.vaelab.model.Activation;
-import org.vaelab.model.BatchStats;
 import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.Posterior;
-import org.vaelab.model.StepResult;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.model.VaeEngine;
 import org.vaelab.weighting.ConstantBeta;
-import org.vaelab.weighting.LossWeights;
-import org.vaelab.weighting.Progress;
 import org.vaelab.weighting.SigmaVae;
-import org.vaelab.weighting.Weighting;
 
 class TrainerTest {
 
@@ -53,7 +50,7 @@ class TrainerTest {
         // A Bernoulli VAE starts near 784·log 2 ≈ 543 nats; four epochs on 600 digits must cut that substantially.
         assertTrue(last < 0.6 * first, "loss should fall: first steps " + first + ", last steps " + last);
         assertArrayEquals(new double[] {1, 1, 1}, java.util.Arrays.copyOf(log.weight("beta"), 3));
-        r.engine().close();
+        r.model().close();
     }
 
     @Test
@@ -75,7 +72,7 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("Rec=NaN") && e.getMessage().contains("learning rate"), e.getMessage());
     }
 
-    /** The σ-VAE's σ reaches the engine after every step, so the engine the trainer returns evaluates with it. */
+    /** The σ-VAE's σ reaches the engine after every step, so the model the trainer returns evaluates with it. */
     @Test
     void calibratedSigmaIsHandedToTheEngine() {
         RunConfig c = new RunConfig("test", "σ-VAE optimal", "", new DataConfig("mnist-digits", Binarization.NONE, 600, 0),
@@ -85,8 +82,8 @@ class TrainerTest {
         double[] sigma = r.steps().weight("sigma");
         assertEquals(12, sigma.length);
         assertTrue(sigma[11] < 0.5, "σ* is the RMSE of [0,1] pixels: " + sigma[11]);
-        assertEquals(sigma[11], ((NativeMlpEngine) r.engine()).decoderSigma(), 0.0);
-        r.engine().close();
+        assertEquals(sigma[11], ((NativeMlpEngine) r.model()).decoderSigma(), 0.0);
+        r.model().close();
 
         var e = assertThrows(IllegalArgumentException.class, () -> new Trainer().train(
                 new RunConfig("test", "σ-VAE learned", "", c.data(), VaeArchitecture.bernoulli(784, List.of(64), 8, Activation.RELU),
@@ -96,13 +93,32 @@ class TrainerTest {
     }
 
     /** An engine whose batch Rec becomes NaN at a given step. */
-    private record NanAfter(VaeArchitecture architecture, long badStep) implements VaeEngine {
+    private static final class NanAfter implements VaeEngine {
+        private final VaeArchitecture architecture;
+        private final long badStep;
+        private long steps;
+        private double rec;
+
+        NanAfter(VaeArchitecture architecture, long badStep) {
+            this.architecture = architecture;
+            this.badStep = badStep;
+        }
+
         @Override
-        public StepResult step(INDArray x, INDArray eps, Weighting weighting, Progress progress) {
-            double rec = progress.step() >= badStep ? Double.NaN : 100;
-            BatchStats s = new BatchStats(rec, 1, new double[architecture.latentDim()], 1);
-            LossWeights w = weighting.weights(progress, s);
-            return new StepResult(s, w, rec + 1);
+        public VaeArchitecture architecture() {
+            return architecture;
+        }
+
+        @Override
+        public BatchStats forward(INDArray x, INDArray eps) {
+            rec = steps >= badStep ? Double.NaN : 100;
+            return new BatchStats(rec, 1, new double[architecture.latentDim()], 1);
+        }
+
+        @Override
+        public double step(LossWeights weights) {
+            steps++;
+            return rec + 1;
         }
 
         @Override

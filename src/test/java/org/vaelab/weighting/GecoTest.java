@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
+import org.vaelab.loss.LossWeights;
 
 /** GECO on a scripted sequence of batch squared errors, every value worked out by hand. */
 class GecoTest {

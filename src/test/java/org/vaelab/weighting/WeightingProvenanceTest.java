@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vaelab.data.Binarization;
 import org.vaelab.model.Activation;
-import org.vaelab.model.BatchStats;
+import org.vaelab.loss.BatchStats;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.Json;
 import org.vaelab.train.DataConfig;

@@ -1,4 +1,4 @@
-package org.vaelab.model;
+package org.vaelab.loss;
 
 /**
  * What a forward pass on one minibatch measured, averaged over the batch (SCIENCE.md convention:

@@ -1,4 +1,4 @@
-package org.vaelab.weighting;
+package org.vaelab.loss;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
