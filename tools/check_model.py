@@ -266,7 +266,7 @@ def encode(m, arch, x):
 
 
 def rec_per_image(m, arch, x, z):
-    """-log p(x|z) per image, in nats (SCIENCE.md: summed over pixels)."""
+    """-log p(x|z) per image, in nats (docs/theory.md: summed over pixels)."""
     h = z
     for i in range(len(arch["decoderHidden"])):
         h = dense(h, m[f"dec.{i}.W"], m[f"dec.{i}.b"], arch["activation"])

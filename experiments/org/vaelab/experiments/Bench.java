@@ -43,7 +43,7 @@ import org.vaelab.weighting.ConstantBeta;
  * <h2>Bench: how fast does vaelab train and evaluate, and does it agree with DL4J?</h2>
  *
  * <p>Sweeps multiply every second per epoch, so speed is a feature. This page times the reference model of
- * ND4J-NOTES.md — an MLP VAE 784-512-256-32 with ReLU, a Bernoulli decoder, batch 128, Adam 1e-3 — on the 60,000
+ * docs/performance.md — an MLP VAE 784-512-256-32 with ReLU, a Bernoulli decoder, batch 128, Adam 1e-3 — on the 60,000
  * Fashion-MNIST training images (continuous targets, as in the notes), with vaelab's engine and with DL4J's own
  * {@code VariationalAutoencoder} layer (KL weight 1) on identical data. The first epoch of each is a warm-up (JIT,
  * buffer allocation); the figure reported is the median of the later epochs. Both models are then scored on the
@@ -63,7 +63,7 @@ public final class Bench implements Experiment {
     static final int BATCH = 128;
     static final double LR = 1e-3;
     static final int DEFAULT_EPOCHS = 3;
-    /** The importance-weighted NLL timing of ND4J-NOTES.md: K = 1000 samples for each of 1,000 test images. */
+    /** The importance-weighted NLL timing of docs/performance.md: K = 1000 samples for each of 1,000 test images. */
     static final int IW_K = 1000, IW_IMAGES = 1000;
 
     @Override

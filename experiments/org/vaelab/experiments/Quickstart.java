@@ -74,7 +74,7 @@ public final class Quickstart implements Experiment {
                 "average both terms, then weight the KL by 0.1" recipe actually choose?
 
                 The loss is `Rec + β·KL`: β = 1 is the ELBO. The mean-reduction recipe `Rec/D + w·KL/d` equals
-                `(1/D)·[Rec + w·(D/d)·KL]`, a β-VAE with a fixed **β_eff = w·D/d** (SCIENCE.md §1): with D = 784 pixels,
+                `(1/D)·[Rec + w·(D/d)·KL]`, a β-VAE with a fixed **β_eff = w·D/d** (docs/theory.md §1): with D = 784 pixels,
                 d = 16 latents and w = 0.1 that is β_eff = 4.9. For a Gaussian decoder the same algebra says β = 2σ²: choosing
                 β is choosing how much pixel noise the model assumes, so "balancing" by averaging is an implicit, large β.
                 """;

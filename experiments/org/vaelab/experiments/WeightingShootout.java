@@ -37,7 +37,7 @@ import org.vaelab.weighting.Weighting;
  * <p>Warm-up, cyclical annealing, capacity, free bits, GECO, ControlVAE, σ-VAE: each paper compares its scheme with
  * a plain VAE, on its own model, data and budget. This experiment puts all of them side by side on Fashion-MNIST with
  * the same MLP, the same seeds (so the same initialisation, batches and noise ε), the same number of epochs, and each
- * scheme's defaults from its paper (SCIENCE.md §2), next to a β sweep that traces the rate–distortion curve they
+ * scheme's defaults from its paper (docs/theory.md §2), next to a β sweep that traces the rate–distortion curve they
  * should be read against (Alemi et al. 2018).
  *
  * <p>Setup: Fashion-MNIST, full 60,000/10,000, dynamically binarised (every row sees the same binary targets); MLP
@@ -154,7 +154,7 @@ public final class WeightingShootout implements Experiment {
                 **Question.** Given one model, one data set and one training budget, which way of weighting the KL term
                 against reconstruction should you use, and for what?
 
-                Every scheme runs with the defaults of its paper (SCIENCE.md §2) on Fashion-MNIST, dynamically binarised,
+                Every scheme runs with the defaults of its paper (docs/theory.md §2) on Fashion-MNIST, dynamically binarised,
                 MLP 784-512-256-32 ReLU, next to a β sweep that traces the rate–distortion curve (Alemi et al. 2018).
                 Decoders: Bernoulli in every row except the two **σ-VAE** rows (Gaussian, one shared calibrated σ); their
                 Rec and ELBO are Gaussian densities of the same binary targets and are **not comparable** with the

@@ -21,7 +21,7 @@ import org.vaelab.train.Trainer;
  *
  * <p>ND4J needs {@code OMP_NUM_THREADS=1} (or a passive OpenMP wait policy) in its environment <em>before the JVM
  * starts</em>: with the defaults its OpenMP threads spin while OpenBLAS needs the cores, and everything runs about
- * 2.3× slower (ND4J-NOTES.md). A JVM cannot change its own environment, and {@code exec:java} runs inside Maven's
+ * 2.3× slower (docs/performance.md). A JVM cannot change its own environment, and {@code exec:java} runs inside Maven's
  * JVM, so when the setting is missing this launcher starts one child JVM with the right environment and the same
  * classpath and options, and exits with its exit code. A user never has to export anything. The command line is
  * checked before the child starts, so a typo fails at once; the child gets every vaelab option and stops when the

@@ -1,7 +1,7 @@
 package org.vaelab.loss;
 
 /**
- * What a forward pass on one minibatch measured, averaged over the batch (SCIENCE.md convention:
+ * What a forward pass on one minibatch measured, averaged over the batch (docs/theory.md convention:
  * summed over pixels / latent dimensions per example, then averaged over examples).
  *
  * @param rec       mean reconstruction term −log p(x|z) in nats (one z sample per example)

@@ -6,7 +6,7 @@
  * <p>These are the only words the model and the weighting share. {@link org.vaelab.model} measures and
  * differentiates the loss; {@link org.vaelab.weighting} chooses its coefficients; {@link org.vaelab.train} passes
  * one's answer to the other. Keeping the two records here, below both, lets neither package know the other.
- * Conventions follow SCIENCE.md: summed over pixels and latent dimensions per example, averaged over the batch, in
+ * Conventions follow docs/theory.md: summed over pixels and latent dimensions per example, averaged over the batch, in
  * nats.
  */
 package org.vaelab.loss;

@@ -1,7 +1,7 @@
 package org.vaelab.model;
 
 /**
- * The decoder's likelihood p(x|z), which fixes what "reconstruction" means (SCIENCE.md §1).
+ * The decoder's likelihood p(x|z), which fixes what "reconstruction" means (docs/theory.md §1).
  */
 public enum Likelihood {
     /** Independent Bernoulli pixels; the decoder outputs logits. Rec = Σ BCE(x, sigmoid(l)). */

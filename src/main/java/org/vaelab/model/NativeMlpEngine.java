@@ -23,7 +23,7 @@ import org.vaelab.loss.LossWeights;
  * An MLP VAE whose forward and backward passes are written by hand in ND4J, trained with Adam.
  *
  * <p>Why not SameDiff: its fused sigmoid cross-entropy loss returns a gradient that is batch-size times
- * too large, and its per-step graph overhead dominates at this model size (ND4J-NOTES.md). Here every
+ * too large, and its per-step graph overhead dominates at this model size (docs/performance.md). Here every
  * derivative is explicit and checked against finite differences in {@code NativeMlpEngineGradientTest}.
  *
  * <h2>Model</h2>

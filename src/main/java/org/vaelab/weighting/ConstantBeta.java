@@ -7,7 +7,7 @@ import org.vaelab.loss.LossWeights;
  * β-VAE: loss {@code Rec + β·KL} with a constant β (Higgins et al. 2017, "β-VAE: Learning basic visual
  * concepts with a constrained variational framework", ICLR). β = 1 is the plain ELBO. With a Gaussian decoder
  * of variance σ², a β-VAE on summed squared error is the same model as a Gaussian VAE with β = 2σ²
- * (SCIENCE.md §1), so choosing β is choosing the assumed pixel noise.
+ * (docs/theory.md §1), so choosing β is choosing the assumed pixel noise.
  *
  * @param beta the KL weight, finite and ≥ 0
  */

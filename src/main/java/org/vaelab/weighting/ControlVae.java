@@ -17,7 +17,7 @@ import org.vaelab.loss.LossWeights;
  * (0, K_p), so the integral does the long-run work.
  *
  * <p><b>Anti-windup.</b> While β is clipped, the integral is frozen, so it does not keep growing while the output
- * cannot follow it (SCIENCE.md §2). vaelab freezes it only in the saturating direction: when the last β was
+ * cannot follow it (docs/theory.md §2). vaelab freezes it only in the saturating direction: when the last β was
  * clipped at β_max (β_min) and this step's error would raise (lower) the integral term further. A freeze in both
  * directions can lock β at a bound for good: once the integral term alone exceeds β_max − β_min, nothing but the
  * frozen integral could bring the output back, and it is frozen. Integration in the direction that leaves the

@@ -18,7 +18,7 @@ import org.vaelab.loss.LossWeights;
  * {@code lambda} and {@code dims_below_lambda}; there is no single β (each dimension's weight is 0 or 1).
  *
  * <p>Default ({@link #paperDefaults()}): λ = 0.25 nats per dimension, as in openai/iaf; the paper sweeps
- * {0.1, 0.25, 0.5, 1} (SCIENCE.md §2).
+ * {0.1, 0.25, 0.5, 1} (docs/theory.md §2).
  *
  * @param lambda λ, the free nats per dimension, finite and ≥ 0
  */

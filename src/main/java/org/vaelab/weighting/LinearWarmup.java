@@ -8,7 +8,7 @@ import org.vaelab.loss.LossWeights;
  * <pre>  β_t = β₀ + (β_max − β₀)·min(1, t/N)</pre>
  * (Bowman et al. 2016, "Generating sentences from a continuous space", CoNLL, "KL cost annealing";
  * Sønderby et al. 2016, "Ladder variational autoencoders", NeurIPS, "warm-up"). With β_max = 1 this is
- * SCIENCE.md §2's {@code β_t = β₀ + (1 − β₀)·min(1, t/N)}. Early on the decoder learns to reconstruct before the
+ * docs/theory.md §2's {@code β_t = β₀ + (1 − β₀)·min(1, t/N)}. Early on the decoder learns to reconstruct before the
  * KL term can pull the posterior onto the prior (posterior collapse).
  *
  * <p>Defaults ({@link #paperDefaults()}): β₀ = 0, β_max = 1, N = 10 epochs. He et al. (2019, "Lagging inference

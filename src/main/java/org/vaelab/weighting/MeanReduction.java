@@ -13,7 +13,7 @@ import org.vaelab.loss.LossWeights;
  * <p>It looks scale-free but is not: {@code Rec/D + w·KL/d = (1/D)·[Rec + w·(D/d)·KL]}, i.e. a β-VAE with
  * a fixed {@code β_eff = w·D/d} (the overall factor 1/D only rescales the gradient, which Adam largely
  * undoes). For a Gaussian decoder that is an implied pixel variance {@code σ² = β_eff/2 = w·D/(2d)}
- * (SCIENCE.md §1). Example: D = 784, d = 20, w = 0.1 gives β_eff ≈ 3.9, σ² ≈ 1.96 on a [0,1] pixel
+ * (docs/theory.md §1). Example: D = 784, d = 20, w = 0.1 gives β_eff ≈ 3.9, σ² ≈ 1.96 on a [0,1] pixel
  * scale — far noisier than any real image.
  *
  * @param w the KL weight applied after both terms are mean-reduced, finite and ≥ 0

@@ -10,7 +10,7 @@ import org.vaelab.loss.LossWeights;
  * The σ-VAE (Rybkin, Daniilidis &amp; Levine 2021, "Simple and effective VAE training with calibrated decoders",
  * ICML, arXiv:2006.13202): a Gaussian decoder whose variance σ², shared by all pixels, is calibrated instead of
  * fixed, with β = 1. Since {@code −log N(x; m, σ²I) = SSE/(2σ²) + D·log σ + (D/2)·log 2π}, a fixed σ is a hidden
- * β = 2σ² (SCIENCE.md §1); calibrating σ removes the knob.
+ * β = 2σ² (docs/theory.md §1); calibrating σ removes the knob.
  *
  * <p>Two modes:
  * <ul>

@@ -11,7 +11,7 @@
  * {@link org.vaelab.weighting.FreeBits} also read the batch's KL; controllers ({@link org.vaelab.weighting.Geco},
  * {@link org.vaelab.weighting.ControlVae}, {@link org.vaelab.weighting.SigmaVae}) read the batch and keep explicit
  * state with {@code reset()} and {@code copy()}. A weighting that calibrates the decoder's σ implements
- * {@link org.vaelab.weighting.DecoderSigma}. Each class cites its paper; formulas follow {@code SCIENCE.md} §2
+ * {@link org.vaelab.weighting.DecoderSigma}. Each class cites its paper; formulas follow docs/theory.md §2
  * exactly, and any deviation is stated in the class's Javadoc.
  */
 package org.vaelab.weighting;

@@ -15,7 +15,7 @@ class MeanReductionTest {
 
     @Test
     void betaEffectiveIsWTimesDOverD() {
-        // SCIENCE.md §1's worked example: D = 784, d = 20, w = 0.1 -> β_eff = 3.92, σ² = 1.96.
+        // docs/theory.md §1's worked example: D = 784, d = 20, w = 0.1 -> β_eff = 3.92, σ² = 1.96.
         MeanReduction m = new MeanReduction(0.1);
         assertEquals(3.92, m.betaEffective(784, 20), 1e-12);
         assertEquals(1.96, m.impliedSigmaSquared(784, 20), 1e-12);
