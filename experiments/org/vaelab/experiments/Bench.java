@@ -79,7 +79,7 @@ public final class Bench implements Experiment {
 
     @Override
     public String summary() {
-        return "training and IW-NLL speed, memory and ELBO of vaelab vs DL4J's VAE layer, reference model on Fashion-MNIST (~2 min)";
+        return "training and IW-NLL speed, memory and ELBO of vaelab vs DL4J's VAE layer, reference model on Fashion-MNIST";
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class MetricsCheck implements Experiment {
 
     @Override
     public String summary() {
-        return "every metric against a closed form or hand computation (no training, < 1 min)";
+        return "every metric against a closed form or hand computation (no training)";
     }
 
     @Override

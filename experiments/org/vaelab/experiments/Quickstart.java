@@ -64,7 +64,7 @@ public final class Quickstart implements Experiment {
 
     @Override
     public String summary() {
-        return "β sweep {0.1…4} vs the mean-reduction recipe on MNIST digits (~2 min)";
+        return "β sweep {0.1…4} vs the mean-reduction recipe on MNIST digits";
     }
 
     @Override

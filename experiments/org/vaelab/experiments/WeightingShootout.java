@@ -144,7 +144,7 @@ public final class WeightingShootout implements Experiment {
 
     @Override
     public String summary() {
-        return "every weighting scheme vs a β sweep on Fashion-MNIST, one model and budget (~50 min; -Dbudget=smoke: 1 min)";
+        return "every weighting scheme vs a β sweep on Fashion-MNIST, one model and budget; -Dbudget=smoke for a quick check";
     }
 
     @Override

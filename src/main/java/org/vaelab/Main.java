@@ -91,7 +91,7 @@ public final class Main {
             String name = overrides.experiment();
             if (name.isEmpty() || name.equals("list")) {
                 System.out.println("vaelab experiments (run one with: mvn -q compile exec:java -Dexperiment=NAME):");
-                System.out.println(registry.listing());
+                System.out.println(registry.listing(Path.of(System.getProperty("vaelab.reports", "reports"))));
                 System.out.println("Options: " + String.join(", ", Overrides.KEYS.stream().map(k -> "-D" + k + "=...").toList()));
                 return name.isEmpty() ? BAD_USAGE : 0;
             }
@@ -142,7 +142,8 @@ public final class Main {
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
         CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
-        if (coreType.note() != null) System.err.println("vaelab: " + coreType.note());
+        // The choice is in every run's provenance and the sweep's "threads:" line; the why only when asked.
+        if (coreType.note() != null && launch.verbose()) System.err.println("vaelab: " + coreType.note());
         childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
         return ChildProcess.run(pb);
     }

@@ -1,5 +1,9 @@
 package org.vaelab.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -7,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.vaelab.provenance.Json;
 
 /**
  * The experiments {@code -Dexperiment=NAME} can run, by name, in listing order.
@@ -59,9 +65,39 @@ public final class ExperimentRegistry {
 
     /** One line per experiment: name and summary. */
     public String listing() {
+        return listing(null);
+    }
+
+    /**
+     * One line per experiment: name, summary and, where {@code reportsRoot} holds its runs, how long they took to
+     * train and evaluate there (measured, from their provenance, never typed into the code).
+     */
+    public String listing(Path reportsRoot) {
         int width = byName.keySet().stream().mapToInt(String::length).max().orElse(0);
         return byName.values().stream()
-                .map(e -> String.format("  %-" + width + "s  %s", e.name(), e.summary()))
+                .map(e -> String.format("  %-" + width + "s  %s%s", e.name(), e.summary(),
+                        reportsRoot == null ? "" : measured(reportsRoot.resolve(e.name()).resolve("runs"))))
                 .collect(Collectors.joining("\n"));
+    }
+
+    /** " (its N committed runs took M min to train and evaluate)", or "" if the folder holds no run records. */
+    static String measured(Path runsDir) {
+        if (!Files.isDirectory(runsDir)) return "";
+        double seconds = 0;
+        int runs = 0;
+        try (Stream<Path> dirs = Files.list(runsDir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                Path prov = d.resolve("provenance.json");
+                if (d.getFileName().toString().startsWith(".") || !Files.isRegularFile(prov)) continue;
+                JsonNode p = Json.MAPPER.readTree(prov.toFile());
+                seconds += p.path("trainSeconds").asDouble() + p.path("evalSeconds").asDouble();
+                runs++;
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        if (runs == 0) return "";
+        String time = seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
+        return " (its " + runs + " runs in " + runsDir.getParent() + " took " + time + " to train and evaluate)";
     }
 }

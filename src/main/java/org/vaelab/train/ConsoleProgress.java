@@ -16,6 +16,10 @@ public final class ConsoleProgress implements Trainer.Listener {
     private final long startNanos = System.nanoTime();
     private long lastDraw;
     private int lastQuarter = -1;
+    /** Steps left out of the ETA, and then needed before one is shown. */
+    static final int WARM_UP = 20;
+    private long warmedAt = -1;
+    private long warmedSteps;
 
     public ConsoleProgress(PrintStream out, String prefix) {
         this(out, prefix, System.console() != null);
@@ -30,6 +34,10 @@ public final class ConsoleProgress implements Trainer.Listener {
     @Override
     public void stepDone(long done, long total) {
         long now = System.nanoTime();
+        if (warmedAt < 0 && done >= Math.min(WARM_UP, total)) {
+            warmedAt = now;
+            warmedSteps = done;
+        }
         if (interactive) {
             if (done < total && now - lastDraw < 200_000_000L) return;
             lastDraw = now;
@@ -51,7 +59,12 @@ public final class ConsoleProgress implements Trainer.Listener {
         int filled = (int) Math.round(frac * width);
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
         double rate = seconds > 0 ? done / seconds : 0;
-        String eta = rate > 0 && done < total ? " ETA " + clock((total - done) / rate) : " in " + clock(seconds);
+        // The first steps include JIT compilation and native warm-up, so an ETA from them is wildly long: estimate
+        // from the steps after the first WARM_UP only, and say nothing until some of those have run.
+        String eta;
+        if (done >= total) eta = " in " + clock(seconds);
+        else if (warmedAt < 0 || done - warmedSteps < WARM_UP) eta = " ETA …";
+        else eta = " ETA " + clock((total - done) * (now - warmedAt) / 1e9 / (done - warmedSteps));
         return String.format("%s [%s] %3.0f%% %d/%d steps, %.0f steps/s%s", prefix, bar, 100 * frac, done, total, rate, eta);
     }
 
