@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.weighting.ConstantBeta;
+import org.vaelab.weighting.TraceKey;
 
 /**
  * Renders {@code reports/<experiment>/report.md} and its figures from finished run records. It reads immutable
@@ -37,21 +40,22 @@ public final class MarkdownReport {
         List<String> figures = new ArrayList<>();
         List<String> heatmaps = new ArrayList<>();
         if (!finished.isEmpty()) {
-            List<Series> rec = curves(finished, "rec");
+            List<Series> rec = curves(finished, StepLog::rec);
             // Per-step batch values are noisy: smooth over ~1/40 of the run, never less than one step.
             int window = Math.max(1, rec.get(0).x().length / 40);
-            figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, "kl"),
-                    curves(finished, "beta"), window, figDir.resolve("training-curves"))));
+            figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, StepLog::kl),
+                    curves(finished, MarkdownReport::beta), window, figDir.resolve("training-curves"))));
             // With many rows the schedules drown among the constant β's: draw the arms whose weights change during
             // training (schedules and controllers) again on their own, with β = 1 as the reference.
+            String reference = reference(finished);
             Map<String, List<RunRecord>> changing = new LinkedHashMap<>();
             finished.forEach((label, rs) -> {
-                if (label.equals(REFERENCE) || weightsChange(rs.get(0))) changing.put(label, rs);
+                if (label.equals(reference) || weightsChange(rs.get(0))) changing.put(label, rs);
             });
-            List<Series> changingBeta = curves(changing, "beta");
+            List<Series> changingBeta = curves(changing, MarkdownReport::beta);
             if (changing.size() > 1 && changing.size() < finished.size() && !changingBeta.isEmpty())
                 figures.addAll(rel(dir, Figures.trainingCurves("Scheduled and controlled schemes (mean over seeds)",
-                        curves(changing, "rec"), curves(changing, "kl"), changingBeta, window,
+                        curves(changing, StepLog::rec), curves(changing, StepLog::kl), changingBeta, window,
                         figDir.resolve("training-curves-schedules"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
@@ -190,21 +194,31 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
-    /** The constant-β row that other rows' curves are drawn against. */
-    private static final String REFERENCE = "β=1";
-    /** Trace columns that a schedule or a controller moves: β, GECO's λ, the capacity C_t. */
-    private static final List<String> MOVING_WEIGHTS = List.of("beta", "lambda", "capacity");
+    /**
+     * The configuration other rows are drawn against: the first with a constant β = 1 (the plain ELBO), null if
+     * there is none.
+     */
+    static String reference(Map<String, List<RunRecord>> finished) {
+        for (var e : finished.entrySet())
+            if (e.getValue().get(0).config().weighting() instanceof ConstantBeta b && b.beta() == 1) return e.getKey();
+        return null;
+    }
 
-    /** Whether a run's β, λ or C_t changed during training. */
+    /** Whether a run's β, λ or C_t ({@link TraceKey#MOVING_WEIGHTS}) changed during training. */
     private static boolean weightsChange(RunRecord r) {
         StepLog log = r.steps();
         if (log == null || log.size() == 0) return false;
-        for (String column : MOVING_WEIGHTS) {
-            if (!log.weights().containsKey(column)) continue;
-            double[] w = log.weight(column);
+        for (TraceKey key : TraceKey.MOVING_WEIGHTS) {
+            if (!log.has(key)) continue;
+            double[] w = log.weight(key);
             for (double v : w) if (v != w[0]) return true;
         }
         return false;
+    }
+
+    /** The β column of a log, or null if the scheme applies no single β (capacity, GECO, free bits). */
+    private static double[] beta(StepLog log) {
+        return log.has(TraceKey.BETA) ? log.weight(TraceKey.BETA) : null;
     }
 
     private static Map<String, List<RunRecord>> byArm(List<RunRecord> runs) {
@@ -213,8 +227,8 @@ public final class MarkdownReport {
         return m;
     }
 
-    /** Per arm, the seed-mean of a step-log column ({@code rec}, {@code kl} or a weight such as {@code beta}). */
-    private static List<Series> curves(Map<String, List<RunRecord>> finished, String column) {
+    /** Per arm, the seed-mean of a step-log column (Rec, KL or a weight such as β); arms without it are left out. */
+    private static List<Series> curves(Map<String, List<RunRecord>> finished, Function<StepLog, double[]> column) {
         List<Series> out = new ArrayList<>();
         for (var e : finished.entrySet()) {
             List<double[]> cols = new ArrayList<>();
@@ -222,11 +236,7 @@ public final class MarkdownReport {
             for (RunRecord r : e.getValue()) {
                 StepLog log = r.steps();
                 if (log == null) continue;
-                double[] c = switch (column) {
-                    case "rec" -> log.rec();
-                    case "kl" -> log.kl();
-                    default -> log.weights().containsKey(column) ? log.weight(column) : null;
-                };
+                double[] c = column.apply(log);
                 if (c == null) continue;
                 cols.add(c);
                 x = log.stepsAsDouble();

@@ -8,6 +8,7 @@ import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
 import org.vaelab.train.StepLog;
+import org.vaelab.weighting.TraceKey;
 
 /**
  * The results table of a report: one row per configuration, mean ± 95% t-interval half-width over seeds, rendered
@@ -74,9 +75,7 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
 
     private static double finalBeta(RunRecord r) {
         StepLog log = r.steps();
-        if (log == null || log.size() == 0 || !log.weights().containsKey("beta")) return Double.NaN;
-        double[] b = log.weight("beta");
-        return b[b.length - 1];
+        return log == null ? Double.NaN : log.last(TraceKey.BETA);
     }
 
     /** The table in GitHub Markdown. */

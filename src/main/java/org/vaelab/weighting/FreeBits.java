@@ -50,9 +50,9 @@ public record FreeBits(double lambda) implements Weighting {
             if (perDim[j] > lambda) kl[j] = 1;
             else below++;
         }
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("lambda", lambda);
-        trace.put("dims_below_lambda", (double) below);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.LAMBDA, lambda);
+        trace.put(TraceKey.DIMS_BELOW_LAMBDA, (double) below);
         return new LossWeights(1.0, kl, trace);
     }
 }

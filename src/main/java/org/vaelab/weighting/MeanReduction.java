@@ -43,9 +43,9 @@ public record MeanReduction(double w) implements Weighting {
     public LossWeights weights(Progress p, BatchStats batch) {
         double[] kl = new double[p.latentDim()];
         Arrays.fill(kl, w / p.latentDim());
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("beta", betaEffective(p.inputDim(), p.latentDim()));
-        trace.put("w", w);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.BETA, betaEffective(p.inputDim(), p.latentDim()));
+        trace.put(TraceKey.W, w);
         return new LossWeights(1.0 / p.inputDim(), kl, trace);
     }
 }

@@ -25,6 +25,7 @@ import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
 import org.vaelab.train.TrainConfig;
 import org.vaelab.weighting.ConstantBeta;
+import org.vaelab.weighting.TraceKey;
 
 class MarkdownReportTest {
 
@@ -34,7 +35,7 @@ class MarkdownReportTest {
                 new TrainConfig(1, 2, 1e-3), seed);
         StepLog.Builder b = new StepLog.Builder();
         for (int t = 0; t < 4; t++) {
-            b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of("beta", beta));
+            b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of(TraceKey.BETA, beta));
             b.klPerDim(t, new double[] {0.25 * t, 0.125});
         }
         Map<MetricId, Double> m = new LinkedHashMap<>();
