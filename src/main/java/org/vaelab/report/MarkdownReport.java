@@ -80,7 +80,7 @@ public final class MarkdownReport {
         String md = render(spec, runs, finished, figures, heatmaps);
         if (!finished.isEmpty())
             AtomicFiles.writeString(dir.resolve("results.tex"), ResultsTable.of(finished).latex(spec.name() + ": "
-                    + spec.summary().replaceFirst("\\s*\\(~[^)]*\\)$", "") + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
+                    + spec.summary().replaceFirst("\\s*\\(~[^)]*\\)$", "") + ". " + ResultsTable.setupCaption(finished),
                     "tab:" + spec.name()));
         Path report = dir.resolve("report.md");
         AtomicFiles.writeString(report, md);

@@ -72,4 +72,18 @@ class MarkdownReportTest {
         for (Path d : List.of(dir, dir.resolve("figures")))
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
     }
+
+    /** The LaTeX caption says what the numbers are from: data, binarisation, model, optimiser, batch, epochs, seeds. */
+    @Test
+    void latexCaptionStatesTheSetup(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("tiny");
+        MarkdownReport.write(dir, new ReportSpec("tiny", "a test", "Does it render?", "", "mvn ..."),
+                List.of(finished(1, 1), finished(1, 2), finished(2, 1), finished(2, 2)));
+        String tex = Files.readString(dir.resolve("results.tex"));
+        String caption = tex.substring(tex.indexOf("\\caption{"), tex.indexOf("\\label{"));
+        for (String part : List.of("Data: mnist-digits, dynamically binarised", "Model: MLP VAE 4-3-2 relu, Bernoulli decoder",
+                "Adam, learning rate 0.001", "batch $B = 2$", "1 epoch.", "over 2 seeds ($N$)"))
+            assertTrue(caption.contains(part), "caption lacks '" + part + "': " + caption);
+        assertTrue(!tex.contains("\\_"), tex);
+    }
 }
