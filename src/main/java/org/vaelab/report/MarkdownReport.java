@@ -40,40 +40,49 @@ public final class MarkdownReport {
         List<String> figures = new ArrayList<>();
         List<String> heatmaps = new ArrayList<>();
         if (!finished.isEmpty()) {
+            // One palette for the whole report: every configuration keeps its colour, marker and dash in every figure.
+            Palette palette = palette(finished);
+            String reference = reference(finished);
             List<Series> rec = curves(finished, StepLog::rec);
             // Per-step batch values are noisy: smooth over ~1/40 of the run, never less than one step.
             int window = Math.max(1, rec.get(0).x().length / 40);
-            figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, StepLog::kl),
-                    curves(finished, MarkdownReport::beta), window, figDir.resolve("training-curves"))));
+            figures.addAll(rel(dir, TrainingCurvesChart.write("Training curves (mean over seeds)", rec,
+                    curves(finished, StepLog::kl), curves(finished, MarkdownReport::beta), window, palette, reference,
+                    figDir.resolve("training-curves"))));
             // With many rows the schedules drown among the constant β's: draw the arms whose weights change during
-            // training (schedules and controllers) again on their own, with β = 1 as the reference.
-            String reference = reference(finished);
+            // training (schedules and controllers) again on their own, with the reference β = 1.
             Map<String, List<RunRecord>> changing = new LinkedHashMap<>();
             finished.forEach((label, rs) -> {
                 if (label.equals(reference) || weightsChange(rs.get(0))) changing.put(label, rs);
             });
             List<Series> changingBeta = curves(changing, MarkdownReport::beta);
             if (changing.size() > 1 && changing.size() < finished.size() && !changingBeta.isEmpty())
-                figures.addAll(rel(dir, Figures.trainingCurves("Scheduled and controlled schemes (mean over seeds)",
-                        curves(changing, StepLog::rec), curves(changing, StepLog::kl), changingBeta, window,
-                        figDir.resolve("training-curves-schedules"))));
+                figures.addAll(rel(dir, TrainingCurvesChart.write("Scheduled and controlled schemes (mean over seeds)",
+                        curves(changing, StepLog::rec), curves(changing, StepLog::kl), changingBeta, window, palette,
+                        reference, figDir.resolve("training-curves-schedules"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
             for (var rs : finished.values())
                 for (RunRecord r : rs) {
                     points.add(new RdPoint(r.config().label(), r.config().group(), r.metrics().get(MetricId.KL),
-                            r.metrics().get(MetricId.REC)));
+                            r.metrics().get(MetricId.REC), ResultsTable.decoder(r)));
                     if (!r.config().group().isEmpty() && !groups.contains(r.config().group())) groups.add(r.config().group());
                 }
-            figures.addAll(rel(dir, Figures.rateDistortion("Rate–distortion plane (test set)", points, groups,
-                    figDir.resolve("rate-distortion"))));
-            figures.addAll(rel(dir, Figures.perDimensionKl("KL per latent dimension (test set, mean over seeds)",
-                    sortedKl(finished), figDir.resolve("kl-per-dimension"))));
+            figures.addAll(rel(dir, RateDistortionChart.write("Rate–distortion plane (test set)", points, groups, true,
+                    palette, figDir.resolve("rate-distortion"))));
+            figures.addAll(rel(dir, PerDimensionKlChart.write("KL per latent dimension (test set, mean over seeds)",
+                    sortedKl(finished), palette, reference, figDir.resolve("kl-per-dimension"))));
+            // One colour scale for every heat map of the report, so that the same colour is the same KL in each.
+            double sharedMax = 0;
+            for (var rs : finished.values()) {
+                RunRecord r = rs.get(0);
+                if (r.steps() != null) sharedMax = Math.max(sharedMax, KlHeatmapChart.maxKl(r.steps().klTrace()));
+            }
             for (var rs : finished.values()) {
                 RunRecord r = rs.get(0);
                 if (r.steps() == null || r.steps().klTrace().isEmpty()) continue;
-                heatmaps.addAll(rel(dir, Figures.klHeatmap("Batch KL per latent dimension during training: "
-                        + r.config().label() + ", seed " + r.config().seed(), r.steps().klTrace(),
+                heatmaps.addAll(rel(dir, KlHeatmapChart.write("Batch KL per latent dimension during training: "
+                        + r.config().label() + ", seed " + r.config().seed(), r.steps().klTrace(), sharedMax,
                         figDir.resolve("kl-during-training-" + r.config().runId()))));
             }
         }
@@ -202,6 +211,17 @@ public final class MarkdownReport {
         for (var e : finished.entrySet())
             if (e.getValue().get(0).config().weighting() instanceof ConstantBeta b && b.beta() == 1) return e.getKey();
         return null;
+    }
+
+    /** The report's palette: every configuration in plan order, its group deciding its marker and dash. */
+    static Palette palette(Map<String, List<RunRecord>> finished) {
+        List<String> labels = new ArrayList<>(), groups = new ArrayList<>(), likelihoods = new ArrayList<>();
+        finished.forEach((label, rs) -> {
+            labels.add(label);
+            groups.add(rs.get(0).config().group());
+            likelihoods.add(ResultsTable.decoder(rs.get(0)));
+        });
+        return Palette.of(labels, groups, likelihoods);
     }
 
     /** Whether a run's β, λ or C_t ({@link TraceKey#MOVING_WEIGHTS}) changed during training. */
