@@ -143,7 +143,9 @@ public final class MarkdownReport {
         if (!maps.isEmpty()) {
             md.append("## Per-dimension KL during training\n\nFor the first seed of each configuration: the batch KL of every ")
                     .append("latent dimension (rows) over optimiser steps (columns), recorded about 200 times per run ")
-                    .append("(`kl_per_dim.csv` in the run folder). Dimensions that go dark have collapsed to the prior.\n\n");
+                    .append("(`kl_per_dim.csv` in the run folder). Dimensions that go dark have collapsed to the prior. ")
+                    .append("All maps share one colour scale, from 0 to the largest value in any of them, so the same ")
+                    .append("colour is the same KL in every map.\n\n");
             for (String f : maps) md.append("![").append(caption(f)).append("](").append(f).append(")\n\n");
         }
         if (!spec.discussion().isBlank()) md.append("## What the numbers say\n\n").append(spec.discussion().strip()).append("\n\n");
