@@ -11,7 +11,7 @@ import org.knowm.xchart.XYChart;
 
 /**
  * Curves drawn over XChart panels: thinning, the centred moving average, the y extent, drawing each curve as one
- * path, and aligning stacked panels. Used by {@link TrainingCurvesChart}.
+ * path, and aligning stacked panels. Used by {@link TrainingCurvesChart} and {@link PerDimensionKlChart}.
  */
 final class Curves {
 

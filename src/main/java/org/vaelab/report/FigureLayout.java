@@ -39,21 +39,21 @@ import de.erichseifert.vectorgraphics2d.VectorHints;
 final class FigureLayout {
 
     /** Width at which the figures are meant to be printed: one column of a two-column paper. */
-    public static final double PRINT_WIDTH_INCHES = 3.3;
+    static final double PRINT_WIDTH_INCHES = 3.3;
     /** Width of every figure in logical units. */
-    public static final int WIDTH = 450;
+    static final int WIDTH = 450;
     /** Size of one logical unit in points when the figure is printed {@link #PRINT_WIDTH_INCHES} wide. */
-    public static final double POINTS_PER_UNIT = PRINT_WIDTH_INCHES * 72 / WIDTH;
+    static final double POINTS_PER_UNIT = PRINT_WIDTH_INCHES * 72 / WIDTH;
     /** Resolution of the PNG files at the print width. */
-    public static final int PNG_DPI = 300;
+    static final int PNG_DPI = 300;
     /** Width of the PNG files in pixels: {@link #PRINT_WIDTH_INCHES} at {@link #PNG_DPI}. */
-    public static final int PNG_WIDTH_PX = (int) Math.round(PRINT_WIDTH_INCHES * PNG_DPI);
+    static final int PNG_WIDTH_PX = (int) Math.round(PRINT_WIDTH_INCHES * PNG_DPI);
     /** Pixels of the PNG per logical unit. */
-    public static final double PNG_SCALE = (double) PNG_WIDTH_PX / WIDTH;
+    static final double PNG_SCALE = (double) PNG_WIDTH_PX / WIDTH;
     /** Height of the plot area of the single-panel figures (one panel of a chart). */
-    public static final int PLOT_HEIGHT = 300;
+    static final int PLOT_HEIGHT = 300;
     /** Height of one stacked panel of the training curves; the bottom one is taller by the x-axis title. */
-    public static final int PANEL_HEIGHT = 160;
+    static final int PANEL_HEIGHT = 160;
     /** Smallest font size used anywhere, in logical units. */
     static final int MIN_FONT_SIZE = 14;
     /** Thinnest line drawn anywhere (grid, frame, ELBO contours, raw curves behind smoothed ones), in logical units. */
