@@ -29,6 +29,7 @@ import org.vaelab.weighting.LinearWarmup;
 import org.vaelab.weighting.MeanReduction;
 import org.vaelab.weighting.SigmaVae;
 import org.vaelab.weighting.SigmoidAnnealing;
+import org.vaelab.loss.TraceKey;
 import org.vaelab.weighting.Weighting;
 
 /**
@@ -211,7 +212,7 @@ public final class WeightingShootout implements Experiment {
 
     /** Seed means of one configuration. */
     private record Row(String label, boolean gaussian, Summary elbo, double rec, double kl, double au,
-                       Map<String, Double> lastWeights) {
+                       Map<TraceKey, Double> lastWeights) {
     }
 
     /** Written from the numbers of this run: nothing here is decided in advance. */
@@ -322,7 +323,7 @@ public final class WeightingShootout implements Experiment {
         }
         for (Row r : rows.values()) {
             if (!r.label().startsWith("GECO")) continue;
-            Double cma = r.lastWeights().get("constraint_ma"), lambda = r.lastWeights().get("lambda");
+            Double cma = r.lastWeights().get(TraceKey.CONSTRAINT_MA), lambda = r.lastWeights().get(TraceKey.LAMBDA);
             if (cma == null || lambda == null) continue;
             double mse = cma + GECO_KAPPA * GECO_KAPPA;
             sb.append(String.format(Locale.ROOT, "- *To get a chosen reconstruction error:* %s ends training at a per-pixel MSE of"
@@ -349,7 +350,7 @@ public final class WeightingShootout implements Experiment {
         }
         for (Row r : rows.values()) {
             if (!r.gaussian()) continue;
-            Double sigma = r.lastWeights().get("sigma");
+            Double sigma = r.lastWeights().get(TraceKey.SIGMA);
             sb.append(String.format(Locale.ROOT, "- *No β to tune (σ-VAE):* %s keeps a rate of %s nats with %s active units",
                     r.label(), fmt(r.kl(), 1), fmt(r.au(), 1)));
             if (sigma != null) sb.append(String.format(Locale.ROOT, "; its σ ends at %s, an implied β = 2σ² = %s on summed squared error",
@@ -365,7 +366,7 @@ public final class WeightingShootout implements Experiment {
         double kl = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.KL)).average().orElse(Double.NaN);
         double au = rs.stream().mapToDouble(r -> r.metrics().get(MetricId.ACTIVE_UNITS)).average().orElse(Double.NaN);
         // The last value of each traced weight, averaged over seeds.
-        Map<String, Double> last = new LinkedHashMap<>();
+        Map<TraceKey, Double> last = new LinkedHashMap<>();
         for (RunRecord r : rs) {
             StepLog log = r.steps();
             if (log == null || log.size() == 0) continue;

@@ -22,10 +22,10 @@ import java.util.Map;
  * @param rec   weight on the reconstruction term −log p(x|z), finite and ≥ 0
  * @param sse   weight on the per-example squared error of the decoder mean, finite and ≥ 0
  * @param kl    weight on each latent dimension's KL term (length d), each finite
- * @param trace every weight in force, by name (e.g. {@code beta}), in the order it should be logged;
+ * @param trace every weight in force, by key (e.g. {@link TraceKey#BETA}), in the order it should be logged;
  *              written to {@code steps.csv}
  */
-public record LossWeights(double rec, double sse, double[] kl, Map<String, Double> trace) {
+public record LossWeights(double rec, double sse, double[] kl, Map<TraceKey, Double> trace) {
 
     public LossWeights {
         if (!Double.isFinite(rec) || rec < 0) throw new IllegalArgumentException("rec weight must be finite and ≥ 0, got " + rec);
@@ -38,7 +38,7 @@ public record LossWeights(double rec, double sse, double[] kl, Map<String, Doubl
     }
 
     /** Weights without a squared-error term ({@code sse = 0}): the form every likelihood-based scheme uses. */
-    public LossWeights(double rec, double[] kl, Map<String, Double> trace) {
+    public LossWeights(double rec, double[] kl, Map<TraceKey, Double> trace) {
         this(rec, 0, kl, trace);
     }
 
@@ -47,10 +47,10 @@ public record LossWeights(double rec, double sse, double[] kl, Map<String, Doubl
         return kl.clone();
     }
 
-    /** The same weight β on every latent dimension and 1 on reconstruction; traced as {@code beta}. */
+    /** The same weight β on every latent dimension and 1 on reconstruction; traced as {@link TraceKey#BETA}. */
     public static LossWeights beta(double beta, int latentDim) {
         double[] w = new double[latentDim];
         java.util.Arrays.fill(w, beta);
-        return new LossWeights(1.0, w, Map.of("beta", beta));
+        return new LossWeights(1.0, w, Map.of(TraceKey.BETA, beta));
     }
 }

@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.weighting.ConstantBeta;
+import org.vaelab.loss.TraceKey;
 
 /**
  * Renders {@code reports/<experiment>/report.md} and its figures from finished run records. It reads immutable
@@ -37,46 +40,56 @@ public final class MarkdownReport {
         List<String> figures = new ArrayList<>();
         List<String> heatmaps = new ArrayList<>();
         if (!finished.isEmpty()) {
-            List<Series> rec = curves(finished, "rec");
+            // One palette for the whole report: every configuration keeps its colour, marker and dash in every figure.
+            Palette palette = palette(finished);
+            String reference = reference(finished);
+            List<Series> rec = curves(finished, StepLog::rec);
             // Per-step batch values are noisy: smooth over ~1/40 of the run, never less than one step.
             int window = Math.max(1, rec.get(0).x().length / 40);
-            figures.addAll(rel(dir, Figures.trainingCurves("Training curves (mean over seeds)", rec, curves(finished, "kl"),
-                    curves(finished, "beta"), window, figDir.resolve("training-curves"))));
+            figures.addAll(rel(dir, TrainingCurvesChart.write("Training curves (mean over seeds)", rec,
+                    curves(finished, StepLog::kl), curves(finished, MarkdownReport::beta), window, palette, reference,
+                    figDir.resolve("training-curves"))));
             // With many rows the schedules drown among the constant β's: draw the arms whose weights change during
-            // training (schedules and controllers) again on their own, with β = 1 as the reference.
+            // training (schedules and controllers) again on their own, with the reference β = 1.
             Map<String, List<RunRecord>> changing = new LinkedHashMap<>();
             finished.forEach((label, rs) -> {
-                if (label.equals(REFERENCE) || weightsChange(rs.get(0))) changing.put(label, rs);
+                if (label.equals(reference) || weightsChange(rs.get(0))) changing.put(label, rs);
             });
-            List<Series> changingBeta = curves(changing, "beta");
+            List<Series> changingBeta = curves(changing, MarkdownReport::beta);
             if (changing.size() > 1 && changing.size() < finished.size() && !changingBeta.isEmpty())
-                figures.addAll(rel(dir, Figures.trainingCurves("Scheduled and controlled schemes (mean over seeds)",
-                        curves(changing, "rec"), curves(changing, "kl"), changingBeta, window,
-                        figDir.resolve("training-curves-schedules"))));
+                figures.addAll(rel(dir, TrainingCurvesChart.write("Scheduled and controlled schemes (mean over seeds)",
+                        curves(changing, StepLog::rec), curves(changing, StepLog::kl), changingBeta, window, palette,
+                        reference, figDir.resolve("training-curves-schedules"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
             for (var rs : finished.values())
                 for (RunRecord r : rs) {
                     points.add(new RdPoint(r.config().label(), r.config().group(), r.metrics().get(MetricId.KL),
-                            r.metrics().get(MetricId.REC)));
+                            r.metrics().get(MetricId.REC), ResultsTable.decoder(r)));
                     if (!r.config().group().isEmpty() && !groups.contains(r.config().group())) groups.add(r.config().group());
                 }
-            figures.addAll(rel(dir, Figures.rateDistortion("Rate–distortion plane (test set)", points, groups,
-                    figDir.resolve("rate-distortion"))));
-            figures.addAll(rel(dir, Figures.perDimensionKl("KL per latent dimension (test set, mean over seeds)",
-                    sortedKl(finished), figDir.resolve("kl-per-dimension"))));
+            figures.addAll(rel(dir, RateDistortionChart.write("Rate–distortion plane (test set)", points, groups, true,
+                    palette, figDir.resolve("rate-distortion"))));
+            figures.addAll(rel(dir, PerDimensionKlChart.write("KL per latent dimension (test set, mean over seeds)",
+                    sortedKl(finished), palette, reference, figDir.resolve("kl-per-dimension"))));
+            // One colour scale for every heat map of the report, so that the same colour is the same KL in each.
+            double sharedMax = 0;
+            for (var rs : finished.values()) {
+                RunRecord r = rs.get(0);
+                if (r.steps() != null) sharedMax = Math.max(sharedMax, KlHeatmapChart.maxKl(r.steps().klTrace()));
+            }
             for (var rs : finished.values()) {
                 RunRecord r = rs.get(0);
                 if (r.steps() == null || r.steps().klTrace().isEmpty()) continue;
-                heatmaps.addAll(rel(dir, Figures.klHeatmap("Batch KL per latent dimension during training: "
-                        + r.config().label() + ", seed " + r.config().seed(), r.steps().klTrace(),
+                heatmaps.addAll(rel(dir, KlHeatmapChart.write("Batch KL per latent dimension during training: "
+                        + r.config().label() + ", seed " + r.config().seed(), r.steps().klTrace(), sharedMax,
                         figDir.resolve("kl-during-training-" + r.config().runId()))));
             }
         }
         String md = render(spec, runs, finished, figures, heatmaps);
         if (!finished.isEmpty())
             AtomicFiles.writeString(dir.resolve("results.tex"), ResultsTable.of(finished).latex(spec.name() + ": "
-                    + spec.summary().replaceFirst("\\s*\\(~[^)]*\\)$", "") + ". Test-set metrics in nats per image, mean ± 95% t-interval half-width over N seeds.",
+                    + spec.summary().replaceFirst("\\s*\\(~[^)]*\\)$", "") + ". " + ResultsTable.setupCaption(finished),
                     "tab:" + spec.name()));
         Path report = dir.resolve("report.md");
         AtomicFiles.writeString(report, md);
@@ -130,7 +143,9 @@ public final class MarkdownReport {
         if (!maps.isEmpty()) {
             md.append("## Per-dimension KL during training\n\nFor the first seed of each configuration: the batch KL of every ")
                     .append("latent dimension (rows) over optimiser steps (columns), recorded about 200 times per run ")
-                    .append("(`kl_per_dim.csv` in the run folder). Dimensions that go dark have collapsed to the prior.\n\n");
+                    .append("(`kl_per_dim.csv` in the run folder). Dimensions that go dark have collapsed to the prior. ")
+                    .append("All maps share one colour scale, from 0 to the largest value in any of them, so the same ")
+                    .append("colour is the same KL in every map.\n\n");
             for (String f : maps) md.append("![").append(caption(f)).append("](").append(f).append(")\n\n");
         }
         if (!spec.discussion().isBlank()) md.append("## What the numbers say\n\n").append(spec.discussion().strip()).append("\n\n");
@@ -190,21 +205,42 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
-    /** The constant-β row that other rows' curves are drawn against. */
-    private static final String REFERENCE = "β=1";
-    /** Trace columns that a schedule or a controller moves: β, GECO's λ, the capacity C_t. */
-    private static final List<String> MOVING_WEIGHTS = List.of("beta", "lambda", "capacity");
+    /**
+     * The configuration other rows are drawn against: the first with a constant β = 1 (the plain ELBO), null if
+     * there is none.
+     */
+    static String reference(Map<String, List<RunRecord>> finished) {
+        for (var e : finished.entrySet())
+            if (e.getValue().get(0).config().weighting() instanceof ConstantBeta b && b.beta() == 1) return e.getKey();
+        return null;
+    }
 
-    /** Whether a run's β, λ or C_t changed during training. */
+    /** The report's palette: every configuration in plan order, its group deciding its marker and dash. */
+    static Palette palette(Map<String, List<RunRecord>> finished) {
+        List<String> labels = new ArrayList<>(), groups = new ArrayList<>(), likelihoods = new ArrayList<>();
+        finished.forEach((label, rs) -> {
+            labels.add(label);
+            groups.add(rs.get(0).config().group());
+            likelihoods.add(ResultsTable.decoder(rs.get(0)));
+        });
+        return Palette.of(labels, groups, likelihoods);
+    }
+
+    /** Whether a run's β, λ or C_t ({@link TraceKey#MOVING_WEIGHTS}) changed during training. */
     private static boolean weightsChange(RunRecord r) {
         StepLog log = r.steps();
         if (log == null || log.size() == 0) return false;
-        for (String column : MOVING_WEIGHTS) {
-            if (!log.weights().containsKey(column)) continue;
-            double[] w = log.weight(column);
+        for (TraceKey key : TraceKey.MOVING_WEIGHTS) {
+            if (!log.has(key)) continue;
+            double[] w = log.weight(key);
             for (double v : w) if (v != w[0]) return true;
         }
         return false;
+    }
+
+    /** The β column of a log, or null if the scheme applies no single β (capacity, GECO, free bits). */
+    private static double[] beta(StepLog log) {
+        return log.has(TraceKey.BETA) ? log.weight(TraceKey.BETA) : null;
     }
 
     private static Map<String, List<RunRecord>> byArm(List<RunRecord> runs) {
@@ -213,8 +249,8 @@ public final class MarkdownReport {
         return m;
     }
 
-    /** Per arm, the seed-mean of a step-log column ({@code rec}, {@code kl} or a weight such as {@code beta}). */
-    private static List<Series> curves(Map<String, List<RunRecord>> finished, String column) {
+    /** Per arm, the seed-mean of a step-log column (Rec, KL or a weight such as β); arms without it are left out. */
+    private static List<Series> curves(Map<String, List<RunRecord>> finished, Function<StepLog, double[]> column) {
         List<Series> out = new ArrayList<>();
         for (var e : finished.entrySet()) {
             List<double[]> cols = new ArrayList<>();
@@ -222,11 +258,7 @@ public final class MarkdownReport {
             for (RunRecord r : e.getValue()) {
                 StepLog log = r.steps();
                 if (log == null) continue;
-                double[] c = switch (column) {
-                    case "rec" -> log.rec();
-                    case "kl" -> log.kl();
-                    default -> log.weights().containsKey(column) ? log.weight(column) : null;
-                };
+                double[] c = column.apply(log);
                 if (c == null) continue;
                 cols.add(c);
                 x = log.stepsAsDouble();

@@ -11,12 +11,20 @@ import java.util.Objects;
  *                   line, and groups get different marker shapes
  * @param rate       R in nats, finite
  * @param distortion D in nats, finite
+ * @param likelihood the decoder likelihood, e.g. {@code Bernoulli}; "" if unknown. Distortions of different
+ *                   likelihoods are different densities and are never drawn on the same axes
  */
-public record RdPoint(String label, String group, double rate, double distortion) {
+public record RdPoint(String label, String group, double rate, double distortion, String likelihood) {
+
+    /** A point of unknown likelihood. */
+    public RdPoint(String label, String group, double rate, double distortion) {
+        this(label, group, rate, distortion, "");
+    }
 
     public RdPoint {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(group, "group");
+        if (likelihood == null) likelihood = "";
         if (label.isBlank()) throw new IllegalArgumentException("label must not be blank");
         if (!Double.isFinite(rate) || !Double.isFinite(distortion))
             throw new IllegalArgumentException("run '" + label + "' has a non-finite rate or distortion ("

@@ -7,7 +7,9 @@ import java.util.Map;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
+import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.loss.TraceKey;
 
 /**
  * The results table of a report: one row per configuration, mean ± 95% t-interval half-width over seeds, rendered
@@ -61,8 +63,7 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
             Map<MetricId, Summary> s = SeedAggregator.summarize(runs.stream().map(RunRecord::metrics).toList());
             double[] secs = runs.stream().mapToDouble(r -> r.provenance().trainSeconds()).toArray();
             RunRecord first = runs.get(0);
-            String decoder = first.config().model().likelihood().name().charAt(0)
-                    + first.config().model().likelihood().name().substring(1).toLowerCase(Locale.ROOT);
+            String decoder = decoder(first);
             int k = first.metrics().getOrDefault(MetricId.IW_K, 0.0).intValue();
             rows.add(new Row(e.getKey(), decoder, finalBeta(first), s.get(MetricId.ELBO), s.get(MetricId.REC),
                     s.get(MetricId.KL), s.get(MetricId.ACTIVE_UNITS), s.get(MetricId.MI), s.get(MetricId.IW_NLL), k,
@@ -72,11 +73,50 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
         return new ResultsTable(List.copyOf(rows), mixed);
     }
 
+    /** The run's decoder likelihood as a word: {@code Bernoulli} or {@code Gaussian}. */
+    static String decoder(RunRecord r) {
+        String name = r.config().model().likelihood().name();
+        return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The part of a table caption that says what the numbers are from, taken from the runs' configurations: data
+     * set and binarisation, model, optimiser, batch, epochs and the number of seeds.
+     */
+    static String setupCaption(Map<String, List<RunRecord>> finished) {
+        List<RunRecord> all = finished.values().stream().flatMap(List::stream).toList();
+        RunConfig c = all.get(0).config();
+        StringBuilder sb = new StringBuilder("Data: ").append(distinct(all, r -> r.config().data().dataset()));
+        sb.append(", ").append(distinct(all, r -> switch (r.config().data().binarization()) {
+            case NONE -> "not binarised";
+            case DYNAMIC -> "dynamically binarised";
+            case STATIC -> "statically binarised";
+        }));
+        if (c.data().trainLimit() > 0 || c.data().testLimit() > 0)
+            sb.append(" (first ").append(c.data().trainLimit()).append(" train / ").append(c.data().testLimit())
+                    .append(" test images)");
+        sb.append(". Model: MLP VAE ").append(distinct(all, r -> r.config().model().describe().replaceFirst(",.*$", "")));
+        List<String> decoders = all.stream().map(ResultsTable::decoder).distinct().toList();
+        sb.append(decoders.size() == 1 ? ", " + decoders.get(0) + " decoder" : ", decoder per row (Decoder column)");
+        sb.append(". Training: Adam, learning rate ").append(distinct(all, r -> String.valueOf(r.config().train().learningRate())))
+                .append(", batch $B = ").append(distinct(all, r -> String.valueOf(r.config().train().batchSize())))
+                .append("$, ").append(distinct(all, r -> String.valueOf(r.config().train().epochs())))
+                .append(c.train().epochs() == 1 ? " epoch. " : " epochs. ");
+        java.util.IntSummaryStatistics n = finished.values().stream().mapToInt(List::size).summaryStatistics();
+        String seeds = n.getMin() == n.getMax() ? String.valueOf(n.getMax()) : n.getMin() + "--" + n.getMax();
+        sb.append("Test-set metrics in nats per image, mean ± 95% t-interval half-width over ").append(seeds)
+                .append(n.getMax() == 1 ? " seed" : " seeds").append(" ($N$).");
+        return sb.toString();
+    }
+
+    /** The value all runs share, or the distinct values joined by " / " if they differ. */
+    private static String distinct(List<RunRecord> runs, java.util.function.Function<RunRecord, String> f) {
+        return String.join(" / ", runs.stream().map(f).distinct().toList());
+    }
+
     private static double finalBeta(RunRecord r) {
         StepLog log = r.steps();
-        if (log == null || log.size() == 0 || !log.weights().containsKey("beta")) return Double.NaN;
-        double[] b = log.weight("beta");
-        return b[b.length - 1];
+        return log == null ? Double.NaN : log.last(TraceKey.BETA);
     }
 
     /** The table in GitHub Markdown. */
@@ -134,28 +174,68 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
         return Double.isNaN(b) ? "–" : String.format(Locale.ROOT, "%.3g", b);
     }
 
-    /** Escapes text for LaTeX and writes the Greek letters vaelab's labels use as math. */
+    /**
+     * Escapes text for LaTeX and writes the Greek letters vaelab's labels use as math. A lone letter with a
+     * subscript ({@code β_eff}, {@code C_t}) becomes math with the subscript, upright if it is a word
+     * ({@code $\beta_\mathrm{eff}$}), never an escaped underscore. Text already in math ({@code $…$}) is kept as is.
+     */
     static String tex(String s) {
         StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '$') {   // math written by the caller, e.g. $B = 128$
+                int end = s.indexOf('$', i + 1);
+                if (end > i) {
+                    sb.append(s, i, end + 1);
+                    i = end;
+                    continue;
+                }
+            }
+            boolean lone = Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)));
+            if (lone && i + 2 < n && s.charAt(i + 1) == '_' && Character.isLetterOrDigit(s.charAt(i + 2))) {
+                int j = i + 2;
+                while (j < n && Character.isLetterOrDigit(s.charAt(j))) j++;
+                String sub = s.substring(i + 2, j);
+                String base = greek(c);
+                sb.append('$').append(base == null ? String.valueOf(c) : base).append('_')
+                        .append(sub.length() == 1 ? sub : "\\mathrm{" + sub + "}").append('$');
+                i = j - 1;
+                continue;
+            }
+            String g = greek(c);
+            if (g != null) {
+                sb.append('$').append(g).append('$');
+                continue;
+            }
             switch (c) {
                 case '\\' -> sb.append("\\textbackslash{}");
-                case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(c);
+                case '&', '%', '#', '_', '{', '}', '$' -> sb.append('\\').append(c);
                 case '~' -> sb.append("\\textasciitilde{}");
                 case '^' -> sb.append("\\textasciicircum{}");
-                case 'β' -> sb.append("$\\beta$");
-                case 'σ' -> sb.append("$\\sigma$");
-                case 'λ' -> sb.append("$\\lambda$");
-                case 'κ' -> sb.append("$\\kappa$");
-                case 'γ' -> sb.append("$\\gamma$");
                 case '±' -> sb.append("$\\pm$");
                 case '–', '—' -> sb.append("--");
                 case '…' -> sb.append("\\dots{}");
                 case '×' -> sb.append("$\\times$");
                 case '≈' -> sb.append("$\\approx$");
+                case '·' -> sb.append("$\\cdot$");
+                case '‖' -> sb.append("$\\|$");
                 default -> sb.append(c);
             }
         }
         return sb.toString().replace("$$", "");
+    }
+
+    /** The LaTeX command of a Greek letter vaelab's labels use, or null. */
+    private static String greek(char c) {
+        return switch (c) {
+            case 'β' -> "\\beta";
+            case 'σ' -> "\\sigma";
+            case 'λ' -> "\\lambda";
+            case 'κ' -> "\\kappa";
+            case 'γ' -> "\\gamma";
+            case 'μ' -> "\\mu";
+            default -> null;
+        };
     }
 }

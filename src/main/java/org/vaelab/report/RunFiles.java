@@ -38,6 +38,7 @@ import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.loss.TraceKey;
 
 /**
  * The files of one run under {@code reports/<experiment>/runs/<run-id>/}:
@@ -509,7 +510,7 @@ public final class RunFiles {
 
     static String stepsCsv(StepLog log) {
         StringBuilder sb = new StringBuilder("step,epoch");
-        for (String w : log.weights().keySet()) sb.append(',').append(w);
+        for (TraceKey w : log.weights().keySet()) sb.append(',').append(w.key());
         sb.append(",rec,kl\n");
         long[] step = log.step();
         int[] epoch = log.epoch();
@@ -553,8 +554,8 @@ public final class RunFiles {
                 throw malformed(i + 1, lines.get(0), line, e);
             }
         }
-        Map<String, double[]> weights = new LinkedHashMap<>();
-        for (int k = 0; k < nw; k++) weights.put(header[2 + k], w[k]);
+        Map<TraceKey, double[]> weights = new LinkedHashMap<>();
+        for (int k = 0; k < nw; k++) weights.put(TraceKey.of(header[2 + k]), w[k]);
         return new StepLog(step, epoch, rec, kl, weights);
     }
 

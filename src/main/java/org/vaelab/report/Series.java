@@ -26,7 +26,7 @@ public record Series(String label, double[] x, double[] y) {
 
     /**
      * The values sorted in descending order against their rank 1, 2, …, e.g. the per-dimension KL of one
-     * configuration for {@link Figures#perDimensionKl}.
+     * configuration for {@link PerDimensionKlChart}.
      */
     public static Series sortedDescending(String label, double[] values) {
         double[] y = values.clone();

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vaelab.metrics.KlTrace;
+import org.vaelab.loss.TraceKey;
 
 /**
  * Per-step training record: step, epoch, the batch's Rec and KL, and every weight in force (β, w, …), in columns.
@@ -14,14 +15,14 @@ import org.vaelab.metrics.KlTrace;
  * @param epoch   epoch of each row, from 0
  * @param rec     batch mean Rec (nats)
  * @param kl      batch mean KL (nats)
- * @param weights each traced weight's column, by name, in first-seen order
+ * @param weights each traced weight's column, by key (its {@code steps.csv} column name), in first-seen order
  * @param klTrace per-dimension KL every few steps ({@link KlTrace#empty()} if not recorded)
  */
-public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights,
+public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<TraceKey, double[]> weights,
                       KlTrace klTrace) {
 
     /** A log without a per-dimension KL trace. */
-    public StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<String, double[]> weights) {
+    public StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<TraceKey, double[]> weights) {
         this(step, epoch, rec, kl, weights, KlTrace.empty());
     }
 
@@ -29,7 +30,7 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         int n = step.length;
         if (epoch.length != n || rec.length != n || kl.length != n)
             throw new IllegalArgumentException("all StepLog columns must have " + n + " rows");
-        var copy = new LinkedHashMap<String, double[]>();
+        var copy = new LinkedHashMap<TraceKey, double[]>();
         weights.forEach((k, v) -> {
             if (v.length != n) throw new IllegalArgumentException("weight column '" + k + "' has " + v.length + " rows, expected " + n);
             copy.put(k, v.clone());
@@ -51,11 +52,22 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         return step.length;
     }
 
-    /** The named weight column, or an exception listing the columns there are. */
-    public double[] weight(String name) {
-        double[] col = weights.get(name);
-        if (col == null) throw new IllegalArgumentException("no weight column '" + name + "'; columns: " + weights.keySet());
+    /** The weight column of {@code key}, or an exception listing the columns there are. */
+    public double[] weight(TraceKey key) {
+        double[] col = weights.get(key);
+        if (col == null) throw new IllegalArgumentException("no weight column '" + key + "'; columns: " + weights.keySet());
         return col.clone();
+    }
+
+    /** Whether the log has a column for {@code key}. */
+    public boolean has(TraceKey key) {
+        return weights.containsKey(key);
+    }
+
+    /** The last value of {@code key}'s column; NaN if the log is empty or has no such column. */
+    public double last(TraceKey key) {
+        double[] col = weights.get(key);
+        return col == null || col.length == 0 ? Double.NaN : col[col.length - 1];
     }
 
     public double[] stepsAsDouble() {
@@ -68,7 +80,7 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         private int[] e = new int[1024];
         private double[] r = new double[1024];
         private double[] k = new double[1024];
-        private final Map<String, double[]> w = new LinkedHashMap<>();
+        private final Map<TraceKey, double[]> w = new LinkedHashMap<>();
         private final KlTrace.Builder trace = new KlTrace.Builder();
         private int n;
 
@@ -77,7 +89,7 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
             trace.add(step, klPerDim);
         }
 
-        public void add(long step, int epoch, double rec, double kl, Map<String, Double> trace) {
+        public void add(long step, int epoch, double rec, double kl, Map<TraceKey, Double> trace) {
             if (n == s.length) grow();
             s[n] = step;
             e[n] = epoch;
@@ -105,7 +117,7 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<S
         }
 
         public StepLog build() {
-            var cols = new LinkedHashMap<String, double[]>();
+            var cols = new LinkedHashMap<TraceKey, double[]>();
             w.forEach((name, col) -> cols.put(name, Arrays.copyOf(col, n)));
             return new StepLog(Arrays.copyOf(s, n), Arrays.copyOf(e, n), Arrays.copyOf(r, n), Arrays.copyOf(k, n), cols,
                     trace.build());

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vaelab.loss.BatchStats;
@@ -57,9 +58,9 @@ public record CapacityAnnealing(double gamma, double capacityMax, Span rampLengt
         double w = batch.kl() > c ? gamma : batch.kl() < c ? -gamma : 0;
         double[] kl = new double[progress.latentDim()];
         java.util.Arrays.fill(kl, w);
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("capacity", c);
-        trace.put("kl_weight", w);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.CAPACITY, c);
+        trace.put(TraceKey.KL_WEIGHT, w);
         return new LossWeights(1.0, kl, trace);
     }
 }

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,11 +124,11 @@ public final class ControlVae implements Weighting {
         }
         double[] kl = new double[progress.latentDim()];
         java.util.Arrays.fill(kl, beta);
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("beta", beta);
-        trace.put("error", e);
-        trace.put("p_term", p);
-        trace.put("i_term", -config.ki() * errorSum);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.BETA, beta);
+        trace.put(TraceKey.ERROR, e);
+        trace.put(TraceKey.P_TERM, p);
+        trace.put(TraceKey.I_TERM, -config.ki() * errorSum);
         return new LossWeights(1.0, kl, trace);
     }
 

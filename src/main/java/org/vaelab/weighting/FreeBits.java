@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vaelab.loss.BatchStats;
@@ -51,9 +52,9 @@ public record FreeBits(double lambda) implements Weighting {
             if (perDim[j] > lambda) kl[j] = 1;
             else below++;
         }
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("lambda", lambda);
-        trace.put("dims_below_lambda", (double) below);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.LAMBDA, lambda);
+        trace.put(TraceKey.DIMS_BELOW_LAMBDA, (double) below);
         return new LossWeights(1.0, kl, trace);
     }
 }

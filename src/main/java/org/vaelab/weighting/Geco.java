@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,10 +122,10 @@ public final class Geco implements Weighting {
                 : config.alpha() * constraintMa + (1 - config.alpha()) * constraint;
         double[] kl = new double[progress.latentDim()];
         java.util.Arrays.fill(kl, 1.0);
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("lambda", lambda);
-        trace.put("constraint", constraint);
-        trace.put("constraint_ma", constraintMa);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.LAMBDA, lambda);
+        trace.put(TraceKey.CONSTRAINT, constraint);
+        trace.put(TraceKey.CONSTRAINT_MA, constraintMa);
         LossWeights w = new LossWeights(0.0, lambda / dim, kl, trace);
         if (finite) lambda = Math.min(config.lambdaMax(), Math.max(config.lambdaMin(), lambda * Math.exp(config.nu() * constraintMa)));
         return w;

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,9 +45,9 @@ public record MeanReduction(double w) implements Weighting {
     public LossWeights weights(Progress p, BatchStats batch) {
         double[] kl = new double[p.latentDim()];
         Arrays.fill(kl, w / p.latentDim());
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("beta", betaEffective(p.inputDim(), p.latentDim()));
-        trace.put("w", w);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.BETA, betaEffective(p.inputDim(), p.latentDim()));
+        trace.put(TraceKey.W, w);
         return new LossWeights(1.0 / p.inputDim(), kl, trace);
     }
 }

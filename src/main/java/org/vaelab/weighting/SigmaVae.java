@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -143,9 +144,9 @@ public final class SigmaVae implements Weighting, DecoderSigma {
         }
         double[] kl = new double[progress.latentDim()];
         java.util.Arrays.fill(kl, 1.0);
-        Map<String, Double> trace = new LinkedHashMap<>();
-        trace.put("beta", 1.0);
-        trace.put("sigma", used);
+        Map<TraceKey, Double> trace = new LinkedHashMap<>();
+        trace.put(TraceKey.BETA, 1.0);
+        trace.put(TraceKey.SIGMA, used);
         return new LossWeights(0.0, 1 / (2 * used * used), kl, trace);
     }
 

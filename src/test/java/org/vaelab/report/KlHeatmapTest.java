@@ -25,20 +25,25 @@ class KlHeatmapTest {
      * step 250·j and saturates at a KL that falls with j, the last four stay collapsed.
      */
     static KlTrace synthetic() {
+        return synthetic(16);
+    }
+
+    /** The same with {@code d} dimensions, the last quarter collapsed. */
+    static KlTrace synthetic(int d) {
         KlTrace.Builder b = new KlTrace.Builder();
         for (long s = 0; s < 4000; s += 20) {
-            double[] kl = new double[16];
-            for (int j = 0; j < 16; j++)
-                kl[j] = j >= 12 ? 0.002 : (6.0 - 0.4 * j) / (1 + Math.exp(-(s - 250.0 * j) / 80.0));
+            double[] kl = new double[d];
+            for (int j = 0; j < d; j++)
+                kl[j] = j >= d * 3 / 4 ? 0.002 : (6.0 - 6.0 * j / d) / (1 + Math.exp(-(s - 4000.0 / d * j) / 80.0));
             b.add(s, kl);
         }
-        return b.add(3999, new double[16]).build();
+        return b.add(3999, new double[d]).build();
     }
 
     @Test
     void writesPngSvgAndPdfWithAViridisScale() throws IOException {
         Path base = dir.resolve("kl-heatmap");
-        List<Path> paths = Figures.klHeatmap("KL per dimension during training (β = 1, seed 1)", synthetic(), base);
+        List<Path> paths = KlHeatmapChart.write("KL per dimension during training (β = 1, seed 1)", synthetic(), base);
         FiguresTest.assertFigure(paths, base);
         String svg = Files.readString(paths.get(1), StandardCharsets.UTF_8);
         assertTrue(svg.length() < 400_000, "cells merged into runs keep the SVG small: " + svg.length() + " chars");
@@ -48,11 +53,11 @@ class KlHeatmapTest {
     /** The scale runs from viridis' dark purple (0) to its yellow (max), through its ten published stops. */
     @Test
     void viridisEndsAndStops() {
-        assertEquals(new Color(0x440154), Figures.viridis(0));
-        assertEquals(new Color(0xFDE725), Figures.viridis(1));
-        assertEquals(new Color(0x31688E), Figures.viridis(3 / 9.0));
-        assertTrue(luminance(Figures.viridis(0.2)) < luminance(Figures.viridis(0.5))
-                && luminance(Figures.viridis(0.5)) < luminance(Figures.viridis(0.8)), "lightness increases");
+        assertEquals(new Color(0x440154), KlHeatmapChart.viridis(0));
+        assertEquals(new Color(0xFDE725), KlHeatmapChart.viridis(1));
+        assertEquals(new Color(0x31688E), KlHeatmapChart.viridis(3 / 9.0));
+        assertTrue(luminance(KlHeatmapChart.viridis(0.2)) < luminance(KlHeatmapChart.viridis(0.5))
+                && luminance(KlHeatmapChart.viridis(0.5)) < luminance(KlHeatmapChart.viridis(0.8)), "lightness increases");
     }
 
     private static double luminance(Color c) {
@@ -61,8 +66,8 @@ class KlHeatmapTest {
 
     @Test
     void handlesOneSnapshotAndRejectsNone() throws IOException {
-        Figures.klHeatmap("one", new KlTrace(new long[]{7}, new double[][]{{0, 1, 2}}), dir.resolve("one"));
+        KlHeatmapChart.write("one", new KlTrace(new long[]{7}, new double[][]{{0, 1, 2}}), dir.resolve("one"));
         assertTrue(Files.exists(dir.resolve("one.png")) && Files.exists(dir.resolve("one.pdf")));
-        assertThrows(IllegalArgumentException.class, () -> Figures.klHeatmap("none", KlTrace.empty(), dir.resolve("none")));
+        assertThrows(IllegalArgumentException.class, () -> KlHeatmapChart.write("none", KlTrace.empty(), dir.resolve("none")));
     }
 }

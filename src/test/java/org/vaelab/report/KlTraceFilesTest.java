@@ -1,5 +1,6 @@
 package org.vaelab.report;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,8 +34,8 @@ class KlTraceFilesTest {
 
     private static RunRecord record(RunConfig c, KlTrace trace) {
         StepLog.Builder b = new StepLog.Builder();
-        b.add(0, 0, 3.5, 0.25, Map.of("beta", 1.0));
-        b.add(1, 0, 3.25, 0.5, Map.of("beta", 1.0));
+        b.add(0, 0, 3.5, 0.25, Map.of(TraceKey.BETA, 1.0));
+        b.add(1, 0, 3.25, 0.5, Map.of(TraceKey.BETA, 1.0));
         String key = Json.trainKey(c, "data");
         Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
                 c.seed(), "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null,

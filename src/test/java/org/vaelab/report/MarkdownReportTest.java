@@ -1,5 +1,6 @@
 package org.vaelab.report;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,8 +36,8 @@ class MarkdownReportTest {
                 new TrainConfig(1, 2, 1e-3), seed);
         StepLog.Builder b = new StepLog.Builder();
         for (int t = 0; t < 4; t++) {
-            b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of("beta", beta));
-            b.klPerDim(t, new double[] {0.25 * t, 0.125});
+            b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of(TraceKey.BETA, beta));
+            b.klPerDim(t, new double[] {0.25 * t * beta, 0.125});
         }
         Map<MetricId, Double> m = new LinkedHashMap<>();
         m.put(MetricId.ELBO, -3.5 - beta);
@@ -72,5 +73,34 @@ class MarkdownReportTest {
             assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
         for (Path d : List.of(dir, dir.resolve("figures")))
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+    }
+
+    /** Every heat map of a report uses the largest KL of all of them as the top of its colour scale, and says so. */
+    @Test
+    void heatMapsShareOneColourScale(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("tiny");
+        MarkdownReport.write(dir, new ReportSpec("tiny", "a test", "Does it render?", "", "mvn ..."),
+                List.of(finished(1, 1), finished(2, 1)));
+        // β=1's trace reaches 0.75 nats, β=2's 1.5: both maps run from 0 to 1.5.
+        for (String run : List.of("beta-1.0-seed1", "beta-2.0-seed1")) {
+            String svg = Files.readString(dir.resolve("figures/kl-during-training-" + run + ".svg"));
+            assertTrue(svg.contains("Colour scale 0–1.5 nats, the same in every"), run + " states the shared scale");
+        }
+        assertTrue(Files.readString(dir.resolve("figures/kl-during-training-beta-1.0-seed1.svg"))
+                .contains("largest: 0.75"), "and its own largest value");
+    }
+
+    /** The LaTeX caption says what the numbers are from: data, binarisation, model, optimiser, batch, epochs, seeds. */
+    @Test
+    void latexCaptionStatesTheSetup(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("tiny");
+        MarkdownReport.write(dir, new ReportSpec("tiny", "a test", "Does it render?", "", "mvn ..."),
+                List.of(finished(1, 1), finished(1, 2), finished(2, 1), finished(2, 2)));
+        String tex = Files.readString(dir.resolve("results.tex"));
+        String caption = tex.substring(tex.indexOf("\\caption{"), tex.indexOf("\\label{"));
+        for (String part : List.of("Data: mnist-digits, dynamically binarised", "Model: MLP VAE 4-3-2 relu, Bernoulli decoder",
+                "Adam, learning rate 0.001", "batch $B = 2$", "1 epoch.", "over 2 seeds ($N$)"))
+            assertTrue(caption.contains(part), "caption lacks '" + part + "': " + caption);
+        assertTrue(!tex.contains("\\_"), tex);
     }
 }

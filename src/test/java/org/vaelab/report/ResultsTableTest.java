@@ -34,8 +34,23 @@ class ResultsTableTest {
         String tex = table(false).latex("quickstart: β sweep, 95% CI", "tab:quickstart");
         assertTrue(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"), tex);
         assertTrue(tex.contains("\\caption{quickstart: $\\beta$ sweep, 95\\% CI}"), tex);
-        assertTrue(tex.contains("mean w=0.1 ($\\beta$\\_eff=4.9) & 4.90 & $-101.00 \\pm 12.71$"), tex);
+        assertTrue(tex.contains("mean w=0.1 ($\\beta_\\mathrm{eff}$=4.9) & 4.90 & $-101.00 \\pm 12.71$"), tex);
         assertEquals("$\\sigma$-VAE \\& $\\lambda$=0.25", ResultsTable.tex("σ-VAE & λ=0.25"));
+    }
+
+    /** A symbol with a subscript is math with the subscript, never an escaped underscore outside math. */
+    @Test
+    void subscriptsBecomeMath() {
+        assertEquals("mean w=0.1 ($\\beta_\\mathrm{eff}$=2.45)", ResultsTable.tex("mean w=0.1 (β_eff=2.45)"));
+        assertEquals("capacity $C_t$ and $C_\\mathrm{max}$=25", ResultsTable.tex("capacity C_t and C_max=25"));
+        assertEquals("constraint\\_ma", ResultsTable.tex("constraint_ma"), "a word with an underscore stays text");
+        assertEquals("batch $B = 128$, 5\\%", ResultsTable.tex("batch $B = 128$, 5%"), "math passed in is kept");
+        assertEquals("costs \\$5", ResultsTable.tex("costs $5"), "a lone dollar is escaped");
+        for (String label : SyntheticRuns.SHOOTOUT) {
+            String t = ResultsTable.tex(label);
+            assertTrue(!t.contains("\\_"), t);
+            assertEquals(0, t.chars().filter(c -> c == '$').count() % 2, "balanced math in " + t);
+        }
     }
 
     @Test

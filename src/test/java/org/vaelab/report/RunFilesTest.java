@@ -1,5 +1,6 @@
 package org.vaelab.report;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,9 +64,9 @@ class RunFilesTest {
     /** A finished run as the evaluator leaves it: every reported metric, the KL of both latents, a KL trace. */
     private static RunRecord record(RunConfig c) {
         StepLog.Builder b = new StepLog.Builder();
-        b.add(0, 0, 3.5, 0.25, Map.of("beta", 2.0));
+        b.add(0, 0, 3.5, 0.25, Map.of(TraceKey.BETA, 2.0));
         b.klPerDim(0, new double[] {0.125, 0.125});
-        b.add(1, 0, 3.25, 0.5, Map.of("beta", 2.0));
+        b.add(1, 0, 3.25, 0.5, Map.of(TraceKey.BETA, 2.0));
         b.klPerDim(1, new double[] {0.375, 0.125});
         Map<MetricId, Double> m = new LinkedHashMap<>();
         m.put(MetricId.ELBO, -3.75);
@@ -143,7 +144,7 @@ class RunFilesTest {
         RunRecord back = RunFiles.readIfCurrent(dir, c, key(c)).orElseThrow();
         assertEquals(record(c).metrics(), back.metrics());
         assertArrayEquals(new double[] {3.5, 3.25}, back.steps().rec());
-        assertArrayEquals(new double[] {2, 2}, back.steps().weight("beta"));
+        assertArrayEquals(new double[] {2, 2}, back.steps().weight(TraceKey.BETA));
         assertEquals(record(c).steps().klTrace(), back.steps().klTrace());
         assertEquals(1.5, back.provenance().trainSeconds());
         // No temporary folders are left behind.
@@ -401,5 +402,22 @@ class RunFilesTest {
         assertEquals(null, Json.MAPPER.readValue(before, Provenance.class).model());
         String future = before.replaceFirst("\\{", "{\"addedLater\": 1,");
         assertEquals(old.runId(), Json.MAPPER.readValue(future, Provenance.class).runId());
+    }
+
+    /** steps.csv keeps the trace keys' strings as column names, and a column this version does not know reads back. */
+    @Test
+    void stepsCsvColumnsAreTheTraceKeys(@TempDir Path dir) throws IOException {
+        StepLog.Builder b = new StepLog.Builder();
+        b.add(0, 0, 3.5, 0.25, java.util.Map.of(TraceKey.BETA, 1.0));
+        StepLog log = b.build();
+        String csv = RunFiles.stepsCsv(log);
+        assertEquals("step,epoch,beta,rec,kl", csv.lines().findFirst().orElseThrow());
+        Path f = dir.resolve("steps.csv");
+        Files.writeString(f, "step,epoch,beta,tau,rec,kl\n0,0,1,7,3.5,0.25\n");
+        StepLog back = RunFiles.readSteps(f);
+        assertEquals(List.of(TraceKey.BETA, TraceKey.of("tau")), List.copyOf(back.weights().keySet()));
+        assertEquals(1.0, back.last(TraceKey.BETA));
+        assertEquals(7.0, back.weight(TraceKey.of("tau"))[0]);
+        assertTrue(Double.isNaN(back.last(TraceKey.LAMBDA)), "a column the log lacks");
     }
 }

@@ -1,5 +1,6 @@
 package org.vaelab.train;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +50,7 @@ class TrainerTest {
         double last = mean(loss, loss.length - 5, loss.length);
         // A Bernoulli VAE starts near 784·log 2 ≈ 543 nats; four epochs on 600 digits must cut that substantially.
         assertTrue(last < 0.6 * first, "loss should fall: first steps " + first + ", last steps " + last);
-        assertArrayEquals(new double[] {1, 1, 1}, java.util.Arrays.copyOf(log.weight("beta"), 3));
+        assertArrayEquals(new double[] {1, 1, 1}, java.util.Arrays.copyOf(log.weight(TraceKey.BETA), 3));
         r.model().close();
     }
 
@@ -79,7 +80,7 @@ class TrainerTest {
                 VaeArchitecture.gaussian(784, List.of(64), 8, Activation.RELU, 1.0), SigmaVae.optimal(),
                 new TrainConfig(1, 50, 2e-3), 3);
         Trainer.Result r = new Trainer().train(c, TRAIN, null);
-        double[] sigma = r.steps().weight("sigma");
+        double[] sigma = r.steps().weight(TraceKey.SIGMA);
         assertEquals(12, sigma.length);
         assertTrue(sigma[11] < 0.5, "σ* is the RMSE of [0,1] pixels: " + sigma[11]);
         assertEquals(sigma[11], ((NativeMlpEngine) r.model()).decoderSigma(), 0.0);

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,9 +28,9 @@ class ControlVaeTest {
         LossWeights w = c.weights(P, kl(kl));
         assertEquals(1.0, w.rec());
         assertEquals(0.0, w.sse());
-        double beta = w.trace().get("beta");
+        double beta = w.trace().get(TraceKey.BETA);
         assertArrayEquals(new double[] {beta, beta}, w.kl());
-        assertEquals(10 - kl, w.trace().get("error"), 1e-12);
+        assertEquals(10 - kl, w.trace().get(TraceKey.ERROR), 1e-12);
         return beta;
     }
 
@@ -60,7 +61,7 @@ class ControlVaeTest {
         // A batch whose KL is not finite keeps β and the state.
         double beta = c.beta();
         LossWeights w = c.weights(P, kl(Double.NaN));
-        assertEquals(beta, w.trace().get("beta"));
+        assertEquals(beta, w.trace().get(TraceKey.BETA));
         assertEquals(3.0, c.errorSum(), 0);
     }
 
@@ -73,7 +74,7 @@ class ControlVaeTest {
     }
 
     private static double step2(ControlVae c, double kl) {
-        return c.weights(P, kl(kl)).trace().get("beta");
+        return c.weights(P, kl(kl)).trace().get(TraceKey.BETA);
     }
 
     @Test

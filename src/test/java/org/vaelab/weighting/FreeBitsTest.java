@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,8 +31,8 @@ class FreeBitsTest {
         assertEquals(1.0, w.rec());
         assertEquals(0.0, w.sse());
         assertArrayEquals(new double[] {0, 0, 1, 1}, w.kl());
-        assertEquals(0.25, w.trace().get("lambda"));
-        assertEquals(2.0, w.trace().get("dims_below_lambda"));
+        assertEquals(0.25, w.trace().get(TraceKey.LAMBDA));
+        assertEquals(2.0, w.trace().get(TraceKey.DIMS_BELOW_LAMBDA));
         assertArrayEquals(new double[] {0, 0, 0, 1}, new FreeBits(0.5).weights(P, b).kl());
         assertArrayEquals(new double[] {1, 1, 1, 1}, new FreeBits(0).weights(P, b).kl());
         assertEquals("free bits λ=0.25", FreeBits.paperDefaults().label());
@@ -67,7 +68,7 @@ class FreeBitsTest {
         double lambda = 0.5 * (sorted[1] + sorted[2]);
         LossWeights free = new FreeBits(lambda).weights(new Progress(0, 0, 1, 1, dim, latent),
                 new BatchStats(0, 0, klPerDim, 0));
-        assertEquals(2.0, free.trace().get("dims_below_lambda"));
+        assertEquals(2.0, free.trace().get(TraceKey.DIMS_BELOW_LAMBDA));
 
         engine.lossAndGradient(x, eps, free);
         double[] gFree = headBiasGradient(engine, latent);

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -28,9 +29,9 @@ class GecoTest {
         assertEquals(0.0, w.rec(), "GECO puts no weight on the likelihood Rec");
         assertEquals(lambda / 4, w.sse(), 1e-12, "sse weight = λ/D");
         assertArrayEquals(new double[] {1, 1}, w.kl());
-        assertEquals(lambda, w.trace().get("lambda"), 1e-12);
-        assertEquals(c, w.trace().get("constraint"), 1e-12);
-        assertEquals(cMa, w.trace().get("constraint_ma"), 1e-12);
+        assertEquals(lambda, w.trace().get(TraceKey.LAMBDA), 1e-12);
+        assertEquals(c, w.trace().get(TraceKey.CONSTRAINT), 1e-12);
+        assertEquals(cMa, w.trace().get(TraceKey.CONSTRAINT_MA), 1e-12);
     }
 
     @Test

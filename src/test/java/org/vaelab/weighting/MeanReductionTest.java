@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,8 +32,8 @@ class MeanReductionTest {
         assertArrayEquals(expected, w.kl(), 1e-15);
         // Rescaled by D, the loss is Rec + β_eff·KL: the ratio of the weights is β_eff.
         assertEquals(3.92, w.kl()[0] / w.rec(), 1e-12);
-        assertEquals(3.92, w.trace().get("beta"), 1e-12);
-        assertEquals(0.1, w.trace().get("w"), 0);
+        assertEquals(3.92, w.trace().get(TraceKey.BETA), 1e-12);
+        assertEquals(0.1, w.trace().get(TraceKey.W), 0);
     }
 
     @Test
@@ -40,7 +41,7 @@ class MeanReductionTest {
         LossWeights w = new ConstantBeta(4).weights(new Progress(7, 0, 10, 100, 784, 3), ANY);
         assertEquals(1.0, w.rec());
         assertArrayEquals(new double[] {4, 4, 4}, w.kl());
-        assertEquals(4.0, w.trace().get("beta"));
+        assertEquals(4.0, w.trace().get(TraceKey.BETA));
         assertEquals("β=4", new ConstantBeta(4).label());
         assertEquals("β=0.1", new ConstantBeta(0.1).label());
     }

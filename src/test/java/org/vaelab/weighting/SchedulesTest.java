@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +38,7 @@ class SchedulesTest {
         assertEquals(1.0, lw.rec());
         assertEquals(0.0, lw.sse());
         assertArrayEquals(new double[] {0.25, 0.25, 0.25}, lw.kl(), 1e-15);
-        assertEquals(0.25, lw.trace().get("beta"), 1e-15);
+        assertEquals(0.25, lw.trace().get(TraceKey.BETA), 1e-15);
     }
 
     @Test
@@ -67,7 +68,7 @@ class SchedulesTest {
         assertTrue(s.beta(at(480)) > 0.99 && s.beta(at(479)) < 0.99);
         assertEquals(1 / (1 + Math.exp(5)), s.beta(at(0)), 1e-15); // 0.0067
         assertEquals(0.5, new SigmoidAnnealing(0.5, 8).beta(at(500)), 1e-15);
-        assertEquals(0.5, s.weights(at(250), ANY).trace().get("beta"), 1e-15);
+        assertEquals(0.5, s.weights(at(250), ANY).trace().get(TraceKey.BETA), 1e-15);
     }
 
     // ------------------------------------------------------------------ cyclical
@@ -116,14 +117,14 @@ class SchedulesTest {
         LossWeights above = c.weights(at(250), kl(20));
         assertArrayEquals(new double[] {1000, 1000, 1000}, above.kl());
         assertEquals(1.0, above.rec());
-        assertEquals(12.5, above.trace().get("capacity"), 1e-12);
-        assertEquals(1000.0, above.trace().get("kl_weight"));
+        assertEquals(12.5, above.trace().get(TraceKey.CAPACITY), 1e-12);
+        assertEquals(1000.0, above.trace().get(TraceKey.KL_WEIGHT));
         // Below capacity the weight is negative: the term pushes the KL up towards C_t.
         LossWeights below = c.weights(at(250), kl(3));
         assertArrayEquals(new double[] {-1000, -1000, -1000}, below.kl());
-        assertEquals(-1000.0, below.trace().get("kl_weight"));
+        assertEquals(-1000.0, below.trace().get(TraceKey.KL_WEIGHT));
         assertArrayEquals(new double[3], c.weights(at(250), kl(12.5)).kl());
-        assertTrue(!above.trace().containsKey("beta"), "±γ is not a β");
+        assertTrue(!above.trace().containsKey(TraceKey.BETA), "±γ is not a β");
     }
 
     // ------------------------------------------------------------------ validation

@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,8 +25,8 @@ class SigmaVaeTest {
         double sse = D * 0.04; // per-pixel mean squared error 0.04, RMSE 0.2
         LossWeights w = s.weights(P, sse(sse));
         assertEquals(0.2, s.sigma(), 1e-12);
-        assertEquals(0.2, w.trace().get("sigma"), 1e-12);
-        assertEquals(1.0, w.trace().get("beta"));
+        assertEquals(0.2, w.trace().get(TraceKey.SIGMA), 1e-12);
+        assertEquals(1.0, w.trace().get(TraceKey.BETA));
         assertEquals(0.0, w.rec());
         assertEquals(1 / (2 * 0.04), w.sse(), 1e-9);
         assertArrayEquals(new double[] {1, 1}, w.kl());
@@ -59,7 +60,7 @@ class SigmaVaeTest {
         assertEquals(sigma0, s.sigma(), 1e-15);
         // Step 1 with SSE/D = 0.09: ∂Rec/∂s = (D − SSE/σ²)·sigmoid(6) > 0, and Adam's first step is lr·sign(g).
         LossWeights w = s.weights(P, sse(D * 0.09));
-        assertEquals(sigma0, w.trace().get("sigma"), 1e-15, "the step's weights use σ before its update");
+        assertEquals(sigma0, w.trace().get(TraceKey.SIGMA), 1e-15, "the step's weights use σ before its update");
         assertEquals(1 / (2 * sigma0 * sigma0), w.sse(), 1e-12);
         assertEquals(0.0, w.rec());
         assertEquals(Math.exp(SigmaVae.softClip(-0.05)), s.sigma(), 1e-9);

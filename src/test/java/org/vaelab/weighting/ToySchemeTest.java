@@ -1,5 +1,6 @@
 package org.vaelab.weighting;
 
+import org.vaelab.loss.TraceKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class ToySchemeTest {
                 new TrainConfig(1, 50, 2e-3), 1);
         Trainer.Result r = new Trainer().train(c, DataSources.subset(DataSources.byName("mnist-digits", Split.TRAIN), 200), null);
         r.model().close();
-        double[] beta = r.steps().weight("beta");
+        double[] beta = r.steps().weight(TraceKey.BETA);
         assertEquals(4, beta.length);
         for (int i = 0; i < beta.length; i++)
             assertEquals(r.steps().kl()[i] > 3 ? 2 : 0.5, beta[i], 0.0, "step " + i);
