@@ -19,6 +19,8 @@ import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.export.ModelExport;
+import org.vaelab.metrics.GroundTruth;
+import org.vaelab.metrics.MetricSet;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.provenance.CodeVersion;
 import org.vaelab.model.ModelParameters;
@@ -404,8 +406,8 @@ public final class ExperimentRunner {
             ModelParameters model;
             ImageGrid samples;
             try (var engine = trained.engine()) {
-                eval = TestSetEvaluator.evaluate(engine, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
-                        c.iwSamples());
+                eval = TestSetEvaluator.evaluate(engine, test, GroundTruth.ofTestSet(c.data().dataset(), test),
+                        c.data().binarization(), Seeds.of(c.seed()).eval(), MetricSet.standard(c.iwSamples()));
                 model = engine.snapshot();
                 samples = SampleImages.of(c.label() + ", seed " + c.seed(), engine, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }

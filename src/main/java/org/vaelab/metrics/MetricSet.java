@@ -51,11 +51,10 @@ public record MetricSet(List<VaeMetric> metrics) {
      * vaelab's metrics, in metrics.csv order. <b>To add a metric, add one line here</b> (its class implements
      * {@link VaeMetric}); a metric whose requirements a data set cannot meet is skipped there, with its reason.
      *
-     * @param iwSamples K of the importance-weighted NLL, or 0 to leave it out (it costs K decoder passes per image)
+     * @param iwSamples K of the importance-weighted NLL, or 0 for off (it costs K decoder passes per image)
      * @throws IllegalArgumentException if iwSamples &lt; 0
      */
     public static MetricSet standard(int iwSamples) {
-        if (iwSamples < 0) throw new IllegalArgumentException("IW-NLL samples must be ≥ 0 (0 = off), got " + iwSamples);
         List<VaeMetric> m = new ArrayList<>();
         m.add(new ElboMetric());
         m.add(new KlPerDimensionMetric());
@@ -63,12 +62,12 @@ public record MetricSet(List<VaeMetric> metrics) {
         m.add(new MutualInformationMetric(MutualInformationMetric.DEFAULT_BATCH));
         m.add(new MseMetric());
         m.add(new BceMetric());
-        if (iwSamples > 0) m.add(new IwNllMetric(iwSamples));
+        m.add(new IwNllMetric(iwSamples));
         m.add(new MigMetric(Mig.DEFAULT_BINS));
         return new MetricSet(m);
     }
 
-    /** The standard metrics without the IW-NLL. */
+    /** The standard metrics with the IW-NLL off: the list that tables and {@code RunFiles} read columns and ids from. */
     public static MetricSet standard() {
         return standard(0);
     }

@@ -7,15 +7,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.Summary;
 
 class ResultsTableTest {
 
     private static ResultsTable table(boolean mixed) {
-        var row = new ResultsTable.Row("mean w=0.1 (β_eff=4.9)", "Bernoulli", 4.9, Summary.of(-100, -102),
-                Summary.of(90, 91), Summary.of(10, 11), Summary.of(16, 16), null, null, 0, Summary.of(10));
+        var row = new ResultsTable.Row("mean w=0.1 (β_eff=4.9)", "Bernoulli", 4.9, Map.of(MetricId.ELBO,
+                Summary.of(-100, -102), MetricId.REC, Summary.of(90, 91), MetricId.KL, Summary.of(10, 11),
+                MetricId.ACTIVE_UNITS, Summary.of(16, 16)), Summary.of(10));
         return new ResultsTable(List.of(row), mixed);
     }
 
