@@ -19,6 +19,8 @@ import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.export.ModelExport;
+import org.vaelab.metrics.GroundTruth;
+import org.vaelab.metrics.MetricSet;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.provenance.CodeVersion;
 import org.vaelab.model.ModelParameters;
@@ -407,8 +409,8 @@ public final class ExperimentRunner {
             ModelParameters model;
             ImageGrid samples;
             try (var vae = trained.model()) {
-                eval = TestSetEvaluator.evaluate(vae, test, c.data().binarization(), Seeds.of(c.seed()).eval(),
-                        c.iwSamples());
+                eval = TestSetEvaluator.evaluate(vae, test, GroundTruth.ofTestSet(c.data().dataset(), test),
+                        c.data().binarization(), Seeds.of(c.seed()).eval(), MetricSet.standard(c.iwSamples()));
                 model = vae.snapshot();
                 samples = SampleImages.of(c.label() + ", seed " + c.seed(), vae, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.export.ModelExport;
+import org.vaelab.metrics.GroundTruth;
+import org.vaelab.metrics.MetricSet;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.model.Likelihood;
 import org.vaelab.model.ModelParameters;
@@ -118,7 +120,8 @@ public final class Reevaluation {
         // Same engine class and batch size as training, so evaluation runs in the same chunks: the numbers equal
         // those the run would have got had it been evaluated so right after training.
         try (NativeMlpEngine engine = NativeMlpEngine.fromParameters(model, config.train().batchSize())) {
-            eval = TestSetEvaluator.evaluate(engine, test, config.data().binarization(), evalSeed, config.iwSamples());
+            eval = TestSetEvaluator.evaluate(engine, test, GroundTruth.ofTestSet(config.data().dataset(), test),
+                    config.data().binarization(), evalSeed, MetricSet.standard(config.iwSamples()));
             samples = SampleImages.of(config.label() + ", seed " + config.seed(), engine, test, eval.posterior(), evalSeed);
         }
         double evalSeconds = (System.nanoTime() - t0) / 1e9;

@@ -11,7 +11,7 @@ import org.vaelab.model.Posterior;
  * <pre>  A_u = Cov_x(E_{q(z|x)}[z_u])</pre>
  * the variance over the evaluation set of the posterior mean μ_u(x), and u is active if A_u exceeds a
  * threshold, 0.01 in the paper. An inactive unit's posterior mean does not depend on x: the unit carries no
- * information about the input (posterior collapse). The variance uses the n − 1 denominator (SCIENCE.md §3).
+ * information about the input (posterior collapse). The variance uses the n − 1 denominator (docs/theory.md §3).
  */
 public final class ActiveUnits {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * (in the manner of Tribuo's {@code MetricID}). Its text form {@link #key()}, e.g. {@code model/elbo} or
  * {@code z3/kl}, is the column or row key in CSV files and is read back by {@link #parse(String)}.
  *
- * <p>Standard ids, all in nats per example on the test set (SCIENCE.md §3; Alemi et al. 2018,
+ * <p>Standard ids, all in nats per example on the test set (docs/theory.md §3; Alemi et al. 2018,
  * arXiv:1711.00464, for rate and distortion):
  * <ul>
  *   <li>{@link #ELBO} {@code model/elbo} = E_q[log p(x|z)] − KL = −(D + R);</li>

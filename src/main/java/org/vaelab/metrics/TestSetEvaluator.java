@@ -1,117 +1,111 @@
 package org.vaelab.metrics;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import java.util.Optional;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.ImageDataset;
-import org.vaelab.model.Likelihood;
-import org.vaelab.model.NativeArrays;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeModel;
 
 /**
- * Evaluates a trained model on the test set, all in nats per example (SCIENCE.md §3): ELBO, distortion (mean Rec),
- * rate (mean KL), active units (count and, per dimension, {@code z<j>/active}), per-dimension KL, mutual
- * information I(x; z), reconstruction MSE per pixel and, for Bernoulli models, BCE per image; optionally the
- * importance-weighted NLL.
+ * Evaluates a trained model on the test set in the manner of Tribuo's evaluators: builds one
+ * {@link EvaluationContext} (posterior, reconstruction terms, targets, ground truth) and runs every metric of a
+ * {@link MetricSet} over it, skipping, with the reason, each metric whose {@link VaeMetric.Requirement requirements}
+ * the data or model cannot meet (MIG without ground-truth factors, BCE with a Gaussian decoder).
  *
- * <p>Rec uses one posterior sample per image, drawn from the run's evaluation stream, so the ELBO is the usual
- * single-sample Monte-Carlo estimate; KL is analytic. For binarised data the test set is binarised once with a
- * fixed seed ({@link Binarization#STATIC_SEED}), so every run and every seed is scored on the same targets; MSE and
- * BCE compare those same targets with the decoder mean at z = μ. MI uses batches of {@value #CHUNK} consecutive
- * test images (B is reported as {@code model/mi_batch}); its samples and the IW-NLL's come from streams split off
- * the evaluation seed, so turning them on leaves every other number unchanged.
+ * <p>The standard set ({@link MetricSet#standard(int)}) gives, in nats per example (docs/theory.md §3): ELBO, distortion
+ * (mean Rec), rate (mean KL), active units (count and, per dimension, {@code z<j>/active}), per-dimension KL, mutual
+ * information I(x; z) with its B, reconstruction MSE per pixel, for Bernoulli models BCE per image, MIG where the data
+ * set has factors, and optionally the importance-weighted NLL with its K.
+ *
+ * <p>Numbers: Rec uses one posterior sample per image from the run's evaluation stream (the usual single-sample ELBO);
+ * KL is analytic; MI and IW-NLL draw from their own streams split off the evaluation seed, so switching the IW-NLL on
+ * leaves every other number unchanged. How the context is computed ({@code chunkSize}) is separate from the metrics'
+ * parameters.
  */
 public final class TestSetEvaluator {
 
     /** The threshold on Cov_x(E_q[z_u]) above which a unit counts as active (Burda et al. 2016). */
-    public static final double ACTIVE_UNIT_THRESHOLD = 0.01;
+    public static final double ACTIVE_UNIT_THRESHOLD = ActiveUnits.DEFAULT_THRESHOLD;
 
-    /** Images per encoder/decoder call, and the MI batch size B. */
-    private static final int CHUNK = 500;
-
-    /** The metrics and the posterior parameters of every test image (for {@code posterior.csv.gz}). */
-    public record Evaluation(Map<MetricId, Double> metrics, Posterior posterior) {
+    /**
+     * The metrics, the posterior parameters of every test image (for {@code posterior.csv.gz}), and the metrics that
+     * were skipped, by name, with the reason.
+     */
+    public record Evaluation(Map<MetricId, Double> metrics, Posterior posterior, Map<String, String> skipped) {
         public Evaluation {
-            metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+            metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+            skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
+        }
+
+        /** An evaluation that skipped nothing. */
+        public Evaluation(Map<MetricId, Double> metrics, Posterior posterior) {
+            this(metrics, posterior, Map.of());
         }
     }
 
     private TestSetEvaluator() {
     }
 
-    /** Every metric except the IW-NLL (which costs K decoder passes per image). */
-    public static Evaluation evaluate(VaeModel model, ImageDataset test, Binarization binarization, long evalSeed) {
-        return evaluate(model, test, binarization, evalSeed, 0);
+    /** The standard metrics except the IW-NLL (which costs K decoder passes per image), without ground truth. */
+    public static Evaluation evaluate(VaeModel engine, ImageDataset test, Binarization binarization, long evalSeed) {
+        return evaluate(engine, test, binarization, evalSeed, 0);
     }
 
     /**
-     * Every metric, plus the importance-weighted NLL with {@code iwSamples} samples per image if it is &gt; 0
-     * ({@link IwNll#DEFAULT_K} = 5000 for final numbers; experiments leave it at 0 for now).
+     * The standard metrics, plus the importance-weighted NLL with {@code iwSamples} samples per image if it is
+     * &gt; 0 ({@link IwNll#DEFAULT_K} = 5000 for final numbers), without ground truth.
      *
      * @throws IllegalArgumentException if iwSamples &lt; 0
      */
-    public static Evaluation evaluate(VaeModel model, ImageDataset test, Binarization binarization, long evalSeed,
+    public static Evaluation evaluate(VaeModel engine, ImageDataset test, Binarization binarization, long evalSeed,
                                       int iwSamples) {
-        if (iwSamples < 0) throw new IllegalArgumentException("IW-NLL samples must be ≥ 0 (0 = off), got " + iwSamples);
-        ImageDataset targets = binarization == Binarization.NONE ? test : Binarization.STATIC.prepare(test, Binarization.STATIC_SEED);
-        int n = targets.n();
-        int dim = targets.dim();
-        int d = model.architecture().latentDim();
-        boolean bernoulli = model.architecture().likelihood() == Likelihood.BERNOULLI;
-        double[] mu = new double[n * d];
-        double[] logvar = new double[n * d];
-        double recSum = 0, sqErr = 0, bceSum = 0;
-        SplittableRandom rng = new SplittableRandom(evalSeed);
-        SplittableRandom streams = new SplittableRandom(evalSeed);   // a twin of rng, only ever split
-        SplittableRandom miRng = streams.split();
-        long iwSeed = streams.split().nextLong();
-        for (int start = 0; start < n; start += CHUNK) {
-            int b = Math.min(CHUNK, n - start);
-            float[] xs = new float[b * dim];
-            System.arraycopy(targets.pixels(), start * dim, xs, 0, b * dim);
-            INDArray x = NativeArrays.rows(xs, b, dim);
-            Posterior q = model.encode(x);
-            System.arraycopy(q.mu(), 0, mu, start * d, b * d);
-            System.arraycopy(q.logvar(), 0, logvar, start * d, b * d);
-            float[] z = new float[b * d];
-            for (int i = 0; i < b * d; i++)
-                z[i] = (float) (q.mu()[i] + Math.exp(0.5 * q.logvar()[i]) * rng.nextGaussian());
-            for (double r : model.reconstructionNll(x, NativeArrays.rows(z, b, d))) recSum += r;
-            float[] zMean = new float[b * d];
-            for (int i = 0; i < b * d; i++) zMean[i] = (float) q.mu()[i];
-            INDArray muRows = NativeArrays.rows(zMean, b, d);
-            float[] xHat = model.decode(muRows).castTo(DataType.FLOAT).dup('c').data().asFloat();
-            sqErr += Reconstruction.mse(xs, xHat) * xs.length;
-            // For a Bernoulli decoder −log p(x | z = μ) is the BCE, computed by the model from the logits.
-            if (bernoulli) for (double r : model.reconstructionNll(x, muRows)) bceSum += r;
+        return evaluate(engine, test, GroundTruth.NONE, binarization, evalSeed, MetricSet.standard(iwSamples));
+    }
+
+    /**
+     * The given metrics over the test set, with the data set's ground truth, in chunks of
+     * {@link EvaluationContext#DEFAULT_CHUNK} images.
+     */
+    public static Evaluation evaluate(VaeModel engine, ImageDataset test, GroundTruth truth, Binarization binarization,
+                                      long evalSeed, MetricSet metrics) {
+        return evaluate(EvaluationContext.of(engine, test, truth, binarization, evalSeed,
+                EvaluationContext.DEFAULT_CHUNK), metrics);
+    }
+
+    /**
+     * Runs every metric of the set over a context. The result lists whole-model ids first, in the set's order, then
+     * per-latent ids, then per-factor ids (so metrics.csv reads as it always has).
+     *
+     * @throws IllegalStateException if a metric writes an id another metric wrote, or omits one of its declared ids
+     */
+    public static Evaluation evaluate(EvaluationContext context, MetricSet metrics) {
+        Map<MetricId, Double> model = new LinkedHashMap<>(), latent = new LinkedHashMap<>(), factor = new LinkedHashMap<>();
+        Map<MetricId, String> writer = new LinkedHashMap<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        for (VaeMetric m : metrics.metrics()) {
+            Optional<String> why = m.unmet(context);
+            if (why.isPresent()) {
+                skipped.put(m.name(), why.get());
+                continue;
+            }
+            Map<MetricId, Double> out = m.compute(context);
+            for (MetricId id : m.ids())
+                if (!out.containsKey(id))
+                    throw new IllegalStateException("metric '" + m.name() + "' did not write its declared id " + id);
+            for (var e : out.entrySet()) {
+                String other = writer.put(e.getKey(), m.name());
+                if (other != null)
+                    throw new IllegalStateException("metrics '" + other + "' and '" + m.name() + "' both wrote " + e.getKey());
+                MetricTarget t = e.getKey().target();
+                (t instanceof MetricTarget.Latent ? latent : t instanceof MetricTarget.Factor ? factor : model)
+                        .put(e.getKey(), e.getValue());
+            }
         }
-        Posterior posterior = new Posterior(n, d, mu, logvar);
-        double[] klPerDim = GaussianKl.perDimension(posterior);
-        double kl = 0;
-        for (double v : klPerDim) kl += v;
-        double rec = recSum / n;
-        List<Integer> active = ActiveUnits.activeDimensions(posterior, ACTIVE_UNIT_THRESHOLD);
-        int miBatch = Math.min(CHUNK, n);
-        Map<MetricId, Double> m = new LinkedHashMap<>();
-        m.put(MetricId.ELBO, -(rec + kl));
-        m.put(MetricId.REC, rec);
-        m.put(MetricId.KL, kl);
-        m.put(MetricId.ACTIVE_UNITS, (double) active.size());
-        m.put(MetricId.MI, MutualInformation.of(posterior, miBatch, miRng));
-        m.put(MetricId.MI_BATCH, (double) miBatch);
-        m.put(MetricId.MSE, sqErr / ((double) n * dim));
-        if (bernoulli) m.put(MetricId.BCE, bceSum / n);
-        if (iwSamples > 0) {
-            m.put(MetricId.IW_NLL, IwNll.of(model, targets, iwSamples, iwSeed).nll());
-            m.put(MetricId.IW_K, (double) iwSamples);
-        }
-        for (int j = 0; j < d; j++) m.put(MetricId.klOfDim(j), klPerDim[j]);
-        for (int j = 0; j < d; j++) m.put(MetricId.activeOfDim(j), active.contains(j) ? 1.0 : 0.0);
-        return new Evaluation(m, posterior);
+        model.putAll(latent);
+        model.putAll(factor);
+        return new Evaluation(model, context.posterior(), skipped);
     }
 }

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.MetricSet;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
 import org.vaelab.train.RunConfig;
+import org.vaelab.metrics.VaeMetric;
 import org.vaelab.train.StepLog;
 import org.vaelab.loss.TraceKey;
 
@@ -15,22 +17,29 @@ import org.vaelab.loss.TraceKey;
  * The results table of a report: one row per configuration, mean ± 95% t-interval half-width over seeds, rendered
  * as Markdown (for the report) and as a LaTeX booktabs table (for papers). Built once from finished runs.
  *
- * @param rows       one per configuration, in plan order
+ * <p>The metric columns come from a {@link MetricSet} ({@link MetricSet#columns()}): a column is shown when every row
+ * has its metric, so MIG appears for data sets with factors and the IW-NLL when it was computed. The fixed columns
+ * are the configuration, the decoder (only when configurations differ in it), β, the training time and N.
+ *
+ * @param rows          one per configuration, in plan order
  * @param mixedDecoders whether configurations use different decoder likelihoods (then a decoder column is shown)
+ * @param columns       the metric columns that may be shown, in order
  */
-public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
+public record ResultsTable(List<Row> rows, boolean mixedDecoders, List<VaeMetric.Column> columns) {
 
-    private boolean hasMi() {
-        return rows.stream().allMatch(r -> r.mi() != null);
+    public ResultsTable {
+        rows = List.copyOf(rows);
+        columns = List.copyOf(columns);
     }
 
-    private boolean hasIw() {
-        return rows.stream().allMatch(r -> r.iwNll() != null);
+    /** A table with the standard metrics' columns. */
+    public ResultsTable(List<Row> rows, boolean mixedDecoders) {
+        this(rows, mixedDecoders, MetricSet.standard().columns());
     }
 
-    /** K of the IW-NLL column (the first row's; all rows of a report share it). */
-    private int iwK() {
-        return rows.isEmpty() ? 0 : rows.get(0).iwK();
+    /** The metric columns shown: those whose metric every row has. */
+    public List<VaeMetric.Column> shownColumns() {
+        return columns.stream().filter(c -> rows.stream().allMatch(r -> r.metrics().containsKey(c.id()))).toList();
     }
 
     /**
@@ -39,24 +48,30 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
      * @param label   configuration label
      * @param decoder decoder likelihood, e.g. {@code Bernoulli}
      * @param beta    KL weight in force at the end of training (β_eff for the mean recipe), NaN if none was traced
-     * @param elbo    test ELBO
-     * @param rec     test distortion
-     * @param kl      test rate
-     * @param active  active units
-     * @param mi      mutual information I(x; z) estimate (He et al. 2019), or null if not measured
-     * @param iwNll   importance-weighted NLL, or null if not computed
-     * @param iwK     its number of importance samples (0 if not computed)
+     * @param metrics summaries over seeds of every metric the runs report
      * @param seconds training wall time
      */
-    public record Row(String label, String decoder, double beta, Summary elbo, Summary rec, Summary kl, Summary active,
-                      Summary mi, Summary iwNll, int iwK, Summary seconds) {
+    public record Row(String label, String decoder, double beta, Map<MetricId, Summary> metrics, Summary seconds) {
+        public Row {
+            metrics = Map.copyOf(metrics);
+        }
+
+        /** The number of seeds: that of the metric summaries (every seed reports the same metrics). */
         public int n() {
-            return elbo.n();
+            return metrics.values().stream().mapToInt(Summary::n).max().orElse(seconds.n());
         }
     }
 
-    /** Builds the table from finished runs grouped by configuration label (each list non-empty, all finished). */
+    /** Builds the table from finished runs grouped by configuration label, with the standard metrics' columns. */
     public static ResultsTable of(Map<String, List<RunRecord>> finished) {
+        return of(finished, MetricSet.standard());
+    }
+
+    /**
+     * Builds the table from finished runs grouped by configuration label (each list non-empty, all finished), with
+     * the columns of {@code metrics}.
+     */
+    public static ResultsTable of(Map<String, List<RunRecord>> finished, MetricSet metrics) {
         List<Row> rows = new ArrayList<>();
         for (var e : finished.entrySet()) {
             List<RunRecord> runs = e.getValue();
@@ -64,13 +79,10 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
             double[] secs = runs.stream().mapToDouble(r -> r.provenance().trainSeconds()).toArray();
             RunRecord first = runs.get(0);
             String decoder = decoder(first);
-            int k = first.metrics().getOrDefault(MetricId.IW_K, 0.0).intValue();
-            rows.add(new Row(e.getKey(), decoder, finalBeta(first), s.get(MetricId.ELBO), s.get(MetricId.REC),
-                    s.get(MetricId.KL), s.get(MetricId.ACTIVE_UNITS), s.get(MetricId.MI), s.get(MetricId.IW_NLL), k,
-                    Summary.of(secs)));
+            rows.add(new Row(e.getKey(), decoder, finalBeta(first), s, Summary.of(secs)));
         }
         boolean mixed = rows.stream().map(Row::decoder).distinct().count() > 1;
-        return new ResultsTable(List.copyOf(rows), mixed);
+        return new ResultsTable(rows, mixed, metrics.columns());
     }
 
     /** The run's decoder likelihood as a word: {@code Bernoulli} or {@code Gaussian}. */
@@ -119,46 +131,52 @@ public record ResultsTable(List<Row> rows, boolean mixedDecoders) {
         return log == null ? Double.NaN : log.last(TraceKey.BETA);
     }
 
+    /** The header of a column, with its parameter's value (the first row's, all rows of a report share it). */
+    private String header(VaeMetric.Column c, boolean latex) {
+        String h = latex ? c.latexHeader() : c.header();
+        if (c.parameter() == null) return h;
+        Summary p = rows.isEmpty() ? null : rows.get(0).metrics().get(c.parameter());
+        String v = p == null ? "?" : p.mean() == Math.rint(p.mean()) ? String.valueOf((long) p.mean())
+                : String.format(Locale.ROOT, "%.3g", p.mean());
+        return latex ? h + " ($" + c.parameterName() + "=" + v + "$)" : h + " (" + c.parameterName() + "=" + v + ")";
+    }
+
     /** The table in GitHub Markdown. */
     public String markdown() {
-        StringBuilder sb = new StringBuilder("| configuration |").append(mixedDecoders ? " decoder |" : "")
-                .append(" β | ELBO |").append(hasIw() ? " IW-NLL (K=" + iwK() + ") |" : "")
-                .append(" Rec (D) | KL (R) |").append(hasMi() ? " MI |" : "").append(" active units | train time (s) | N |\n|---|")
-                .append(mixedDecoders ? "---|" : "").append("---:|---:|").append(hasIw() ? "---:|" : "")
-                .append("---:|---:|").append(hasMi() ? "---:|" : "").append("---:|---:|---:|\n");
+        List<VaeMetric.Column> shown = shownColumns();
+        StringBuilder sb = new StringBuilder("| configuration |").append(mixedDecoders ? " decoder |" : "").append(" β |");
+        for (VaeMetric.Column c : shown) sb.append(' ').append(header(c, false)).append(" |");
+        sb.append(" train time (s) | N |\n|---|").append(mixedDecoders ? "---|" : "").append("---:|")
+                .append("---:|".repeat(shown.size())).append("---:|---:|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.label()).append(" | ");
             if (mixedDecoders) sb.append(r.decoder()).append(" | ");
-            sb.append(beta(r.beta())).append(" | ").append(cell(r.elbo(), 2, " ± ")).append(" | ");
-            if (hasIw()) sb.append(cell(r.iwNll(), 2, " ± ")).append(" | ");
-            sb.append(cell(r.rec(), 2, " ± ")).append(" | ").append(cell(r.kl(), 2, " ± ")).append(" | ");
-            if (hasMi()) sb.append(cell(r.mi(), 2, " ± ")).append(" | ");
-            sb.append(cell(r.active(), 1, " ± ")).append(" | ").append(cell(r.seconds(), 1, " ± ")).append(" | ")
-                    .append(r.n()).append(" |\n");
+            sb.append(beta(r.beta())).append(" | ");
+            for (VaeMetric.Column c : shown) sb.append(cell(r.metrics().get(c.id()), c.decimals(), " ± ")).append(" | ");
+            sb.append(cell(r.seconds(), 1, " ± ")).append(" | ").append(r.n()).append(" |\n");
         }
         return sb.toString();
     }
 
     /** The table as a LaTeX {@code table} with booktabs rules (needs {@code \\usepackage{booktabs}}). */
     public String latex(String caption, String label) {
+        List<VaeMetric.Column> shown = shownColumns();
         StringBuilder sb = new StringBuilder();
         sb.append("% Generated by vaelab; needs \\usepackage{booktabs}.\n");
         sb.append("\\begin{table}[t]\n\\centering\n\\small\n");
         sb.append("\\caption{").append(tex(caption)).append("}\n\\label{").append(label).append("}\n");
-        sb.append("\\begin{tabular}{l").append(mixedDecoders ? "l" : "").append("rr").append(hasIw() ? "r" : "")
-                .append("rr").append(hasMi() ? "r" : "").append("rrr}\n\\toprule\n");
-        sb.append("Configuration & ").append(mixedDecoders ? "Decoder & " : "").append("$\\beta$ & ELBO & ")
-                .append(hasIw() ? "IW-NLL ($K=" + iwK() + "$) & " : "").append("Rec ($D$) & KL ($R$) & ")
-                .append(hasMi() ? "MI & " : "").append("Active units & Train (s) & $N$ \\\\\n\\midrule\n");
+        sb.append("\\begin{tabular}{l").append(mixedDecoders ? "l" : "").append("r").append("r".repeat(shown.size()))
+                .append("rr}\n\\toprule\n");
+        sb.append("Configuration & ").append(mixedDecoders ? "Decoder & " : "").append("$\\beta$ & ");
+        for (VaeMetric.Column c : shown) sb.append(header(c, true)).append(" & ");
+        sb.append("Train (s) & $N$ \\\\\n\\midrule\n");
         for (Row r : rows) {
             sb.append(tex(r.label())).append(" & ");
             if (mixedDecoders) sb.append(r.decoder()).append(" & ");
-            sb.append(beta(r.beta()).replace("–", "--")).append(" & $").append(cell(r.elbo(), 2, " \\pm ")).append("$ & ");
-            if (hasIw()) sb.append("$").append(cell(r.iwNll(), 2, " \\pm ")).append("$ & ");
-            sb.append("$").append(cell(r.rec(), 2, " \\pm ")).append("$ & $").append(cell(r.kl(), 2, " \\pm ")).append("$ & ");
-            if (hasMi()) sb.append("$").append(cell(r.mi(), 2, " \\pm ")).append("$ & ");
-            sb.append("$").append(cell(r.active(), 1, " \\pm ")).append("$ & $").append(cell(r.seconds(), 1, " \\pm "))
-                    .append("$ & ").append(r.n()).append(" \\\\\n");
+            sb.append(beta(r.beta()).replace("–", "--")).append(" & ");
+            for (VaeMetric.Column c : shown)
+                sb.append("$").append(cell(r.metrics().get(c.id()), c.decimals(), " \\pm ")).append("$ & ");
+            sb.append("$").append(cell(r.seconds(), 1, " \\pm ")).append("$ & ").append(r.n()).append(" \\\\\n");
         }
         sb.append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
         return sb.toString();

@@ -32,6 +32,7 @@ import org.vaelab.export.ModelExport;
 import org.vaelab.export.Npz;
 import org.vaelab.metrics.KlTrace;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.MetricSet;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
@@ -83,10 +84,10 @@ public final class RunFiles {
 
     /**
      * The model-level metrics the report reads from every finished run (the results table, the rate–distortion
-     * plane, the MI batch size); a finished run lacking one is damaged. The evaluator writes them all.
+     * plane, the MI batch size); a finished run lacking one is damaged. The evaluator writes them all: they are the
+     * ids of the standard metrics marked {@link org.vaelab.metrics.VaeMetric#reported() reported}.
      */
-    public static final List<MetricId> REPORTED_METRICS = List.of(MetricId.ELBO, MetricId.REC, MetricId.KL,
-            MetricId.ACTIVE_UNITS, MetricId.MI, MetricId.MI_BATCH);
+    public static final List<MetricId> REPORTED_METRICS = MetricSet.standard().reportedIds();
 
     /** Every file name a run may have; one of these present but not in the manifest was added afterwards. */
     private static final List<String> RUN_FILES = List.of(PROVENANCE, METRICS, STEPS, POSTERIOR, FAILURE, SAMPLES,

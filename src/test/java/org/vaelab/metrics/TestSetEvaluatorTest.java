@@ -78,4 +78,21 @@ class TestSetEvaluatorTest {
             for (var entry : off.entrySet()) assertEquals(entry.getValue(), on.get(entry.getKey()), 0, entry.getKey().key());
         }
     }
+
+    /** The chunk size is performance only: the same draws per image, the same B, numbers equal up to float rounding. */
+    @Test
+    void theEvaluationChunkSizeDoesNotChangeTheMetrics() {
+        ImageDataset test = images(130);
+        try (NativeMlpEngine e = engine(VaeArchitecture.bernoulli(64, List.of(16), 3, Activation.TANH))) {
+            Map<MetricId, Double> big = TestSetEvaluator.evaluate(
+                    EvaluationContext.of(e, test, GroundTruth.NONE, Binarization.NONE, 5, 500), MetricSet.standard()).metrics();
+            Map<MetricId, Double> small = TestSetEvaluator.evaluate(
+                    EvaluationContext.of(e, test, GroundTruth.NONE, Binarization.NONE, 5, 7), MetricSet.standard()).metrics();
+            assertEquals(big.keySet(), small.keySet());
+            assertEquals(130, small.get(MetricId.MI_BATCH), "B is the MI metric's parameter, not the chunk");
+            for (var entry : big.entrySet())
+                assertEquals(entry.getValue(), small.get(entry.getKey()), 1e-6 * Math.max(1, Math.abs(entry.getValue())),
+                        entry.getKey().key());
+        }
+    }
 }

@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.EvaluationContext;
+import org.vaelab.metrics.MetricSet;
+import org.vaelab.metrics.MigMetric;
 import org.vaelab.metrics.Summary;
+import org.vaelab.metrics.VaeMetric;
 
 class ResultsTableTest {
 
     private static ResultsTable table(boolean mixed) {
-        var row = new ResultsTable.Row("mean w=0.1 (β_eff=4.9)", "Bernoulli", 4.9, Summary.of(-100, -102),
-                Summary.of(90, 91), Summary.of(10, 11), Summary.of(16, 16), null, null, 0, Summary.of(10));
+        var row = new ResultsTable.Row("mean w=0.1 (β_eff=4.9)", "Bernoulli", 4.9, Map.of(MetricId.ELBO,
+                Summary.of(-100, -102), MetricId.REC, Summary.of(90, 91), MetricId.KL, Summary.of(10, 11),
+                MetricId.ACTIVE_UNITS, Summary.of(16, 16)), Summary.of(10));
         return new ResultsTable(List.of(row), mixed);
     }
 
@@ -51,6 +59,51 @@ class ResultsTableTest {
             assertTrue(!t.contains("\\_"), t);
             assertEquals(0, t.chars().filter(c -> c == '$').count() % 2, "balanced math in " + t);
         }
+    }
+
+    /** Columns come from the metric list: a new metric's column is appended, shown only when every row has it. */
+    @Test
+    void metricColumnsComeFromTheMetricList() {
+        MetricId images = MetricId.model("images");
+        VaeMetric toy = new VaeMetric() {
+            public String name() {
+                return "images";
+            }
+
+            public List<MetricId> ids() {
+                return List.of(images);
+            }
+
+            public List<Column> columns() {
+                return List.of(Column.of(images, "images", "Images", 0, "number of evaluation images"));
+            }
+
+            public Map<MetricId, Double> compute(EvaluationContext c) {
+                return Map.of(images, (double) c.n());
+            }
+        };
+        Map<MetricId, Summary> m = new LinkedHashMap<>(Map.of(MetricId.ELBO, Summary.of(-100, -102), MetricId.REC,
+                Summary.of(90, 91), MetricId.KL, Summary.of(10, 11), MetricId.ACTIVE_UNITS, Summary.of(16, 16),
+                MigMetric.MIG, Summary.of(0.25, 0.25), images, Summary.of(200, 200)));
+        var columns = MetricSet.standard().with(toy).columns();
+        var row = new ResultsTable.Row("a", "Bernoulli", 1, m, Summary.of(10, 10));
+        String md = new ResultsTable(List.of(row), false, columns).markdown();
+        assertTrue(md.startsWith("| configuration | β | ELBO | Rec (D) | KL (R) | active units | MIG | images |"
+                + " train time (s) | N |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"), md);
+        assertTrue(md.contains("| 16.0 ± 0.0 | 0.25 ± 0.00 | 200 ± 0 |"), md);
+        // A row without MIG hides the column; the standard columns alone do not know the toy metric.
+        Map<MetricId, Summary> noMig = new LinkedHashMap<>(m);
+        noMig.remove(MigMetric.MIG);
+        var other = new ResultsTable.Row("b", "Bernoulli", 1, noMig, Summary.of(10, 10));
+        String both = new ResultsTable(List.of(row, other), false, columns).latex("c", "tab:c");
+        assertTrue(both.contains("\\begin{tabular}{lrrrrrrrr}") && !both.contains("MIG") && both.contains("Images &"), both);
+        assertTrue(!new ResultsTable(List.of(row), false).markdown().contains("images"));
+        var iw = new LinkedHashMap<>(m);
+        iw.put(MetricId.IW_NLL, Summary.of(95, 96));
+        iw.put(MetricId.IW_K, Summary.of(5000, 5000));
+        String withIw = new ResultsTable(List.of(new ResultsTable.Row("a", "Bernoulli", 1, iw, Summary.of(1))), false)
+                .markdown();
+        assertTrue(withIw.startsWith("| configuration | β | ELBO | IW-NLL (K=5000) | Rec (D) |"), withIw);
     }
 
     @Test
