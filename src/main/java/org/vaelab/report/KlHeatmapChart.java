@@ -106,8 +106,9 @@ public final class KlHeatmapChart {
                     }
             }
         }
-        String note = shared ? String.format(Locale.ROOT, "Colour scale 0–%s nats, the same in every heat map of this"
-                + " report (this run's largest: %s).", formatNumber2(scaleMax), formatNumber2(own)) : null;
+        String note = shared ? String.format(Locale.ROOT, "One colour scale, 0–%s nats, for every heat map of this report"
+                + " (99.5th percentile of their values; above it, the top colour). This run's largest: %s.",
+                formatNumber2(scaleMax), formatNumber2(own)) : null;
         FigureFrame frame = new FigureFrame(bh + top + bottom, title, note, List.of());
         int bx = frame.plotX + left, by = frame.plotY + top;
         int bw = frame.plotWidth - left - right;
@@ -216,6 +217,22 @@ public final class KlHeatmapChart {
             drawRotated(g, cTitle, cx + cw + 56, by + plotBh / 2.0 + textWidth(cTitle, AXIS_TITLE_FONT) / 2, -Math.PI / 2);
             saved.restore(g);
         });
+    }
+
+    /**
+     * The top of a colour scale shared by several heat maps: the 99.5th percentile of all their finite values. The
+     * largest value would let one early spike (β = 0.1 reached 9 nats for a few steps where the rest stays below 6)
+     * darken every map; values above the cap take the top colour, and each map's note states its own largest value.
+     * 0 if there is no value.
+     */
+    public static double sharedScale(List<KlTrace> traces) {
+        int n = 0;
+        for (KlTrace t : traces) for (double[] row : t.klPerDim()) n += row.length;
+        double[] all = new double[n];
+        int k = 0;
+        for (KlTrace t : traces) for (double[] row : t.klPerDim()) for (double v : row) if (Double.isFinite(v)) all[k++] = v;
+        if (k == 0) return 0;
+        return new org.apache.commons.math3.stat.descriptive.rank.Percentile(99.5).evaluate(all, 0, k);
     }
 
     /** The largest finite KL of any dimension at any snapshot; 0 if there is none. */

@@ -73,11 +73,10 @@ public final class MarkdownReport {
             figures.addAll(rel(dir, PerDimensionKlChart.write("KL per latent dimension (test set, mean over seeds)",
                     sortedKl(finished), palette, reference, figDir.resolve("kl-per-dimension"))));
             // One colour scale for every heat map of the report, so that the same colour is the same KL in each.
-            double sharedMax = 0;
-            for (var rs : finished.values()) {
-                RunRecord r = rs.get(0);
-                if (r.steps() != null) sharedMax = Math.max(sharedMax, KlHeatmapChart.maxKl(r.steps().klTrace()));
-            }
+            List<org.vaelab.metrics.KlTrace> traces = new ArrayList<>();
+            for (var rs : finished.values())
+                if (rs.get(0).steps() != null) traces.add(rs.get(0).steps().klTrace());
+            double sharedMax = KlHeatmapChart.sharedScale(traces);
             for (var rs : finished.values()) {
                 RunRecord r = rs.get(0);
                 if (r.steps() == null || r.steps().klTrace().isEmpty()) continue;

@@ -70,4 +70,18 @@ class KlHeatmapTest {
         assertTrue(Files.exists(dir.resolve("one.png")) && Files.exists(dir.resolve("one.pdf")));
         assertThrows(IllegalArgumentException.class, () -> KlHeatmapChart.write("none", KlTrace.empty(), dir.resolve("none")));
     }
+
+    /** One early spike does not set the shared scale: the 99.5th percentile of all values does. */
+    @Test
+    void theSharedScaleIgnoresASpike() {
+        org.vaelab.metrics.KlTrace.Builder a = new org.vaelab.metrics.KlTrace.Builder();
+        org.vaelab.metrics.KlTrace.Builder b = new org.vaelab.metrics.KlTrace.Builder();
+        for (int t = 0; t < 500; t++) {
+            a.add(t, new double[] {t == 3 ? 9.0 : 2.0, 1.0});
+            b.add(t, new double[] {3.0, 0.5});
+        }
+        double scale = KlHeatmapChart.sharedScale(java.util.List.of(a.build(), b.build()));
+        org.junit.jupiter.api.Assertions.assertEquals(3.0, scale, 1e-12, "the spike at 9 nats is one value in 2,000");
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, KlHeatmapChart.sharedScale(java.util.List.of()));
+    }
 }

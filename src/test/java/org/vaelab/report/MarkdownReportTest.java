@@ -75,7 +75,7 @@ class MarkdownReportTest {
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
     }
 
-    /** Every heat map of a report uses the largest KL of all of them as the top of its colour scale, and says so. */
+    /** Every heat map of a report shares one colour scale (the 99.5th percentile of all their values), and says so. */
     @Test
     void heatMapsShareOneColourScale(@TempDir Path root) throws IOException {
         Path dir = root.resolve("tiny");
@@ -84,7 +84,7 @@ class MarkdownReportTest {
         // β=1's trace reaches 0.75 nats, β=2's 1.5: both maps run from 0 to 1.5.
         for (String run : List.of("beta-1.0-seed1", "beta-2.0-seed1")) {
             String svg = Files.readString(dir.resolve("figures/kl-during-training-" + run + ".svg"));
-            assertTrue(svg.contains("Colour scale 0–1.5 nats, the same in every"), run + " states the shared scale");
+            assertTrue(svg.contains("One colour scale, 0–1.5 nats, for every heat map"), run + " states the shared scale");
         }
         assertTrue(Files.readString(dir.resolve("figures/kl-during-training-beta-1.0-seed1.svg"))
                 .contains("largest: 0.75"), "and its own largest value");
