@@ -1,33 +1,20 @@
 package org.vaelab.report;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.vaelab.export.ModelExport;
 import org.vaelab.export.Npz;
 import org.vaelab.metrics.KlTrace;
@@ -39,7 +26,6 @@ import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
-import org.vaelab.loss.TraceKey;
 
 /**
  * The files of one run under {@code reports/<experiment>/runs/<run-id>/}:
@@ -90,10 +76,9 @@ public final class RunFiles {
     public static final List<MetricId> REPORTED_METRICS = MetricSet.standard().reportedIds();
 
     /** Every file name a run may have; one of these present but not in the manifest was added afterwards. */
-    private static final List<String> RUN_FILES = List.of(PROVENANCE, METRICS, STEPS, POSTERIOR, FAILURE, SAMPLES,
+    static final List<String> RUN_FILES = List.of(PROVENANCE, METRICS, STEPS, POSTERIOR, FAILURE, SAMPLES,
             MODEL, KL_PER_DIM);
     /** A line of {@code sha256sum}'s output: text mode (two spaces) or binary mode (space, asterisk). */
-    private static final Pattern MANIFEST_LINE = Pattern.compile("([0-9a-f]{64}) [ *](.+)");
     /** UTC, without colons (not allowed in Windows file names). */
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -141,21 +126,21 @@ public final class RunFiles {
         }
         try {
             FileErrors.run("set the permissions of", tmp, () -> AtomicFiles.setMode(tmp, AtomicFiles.FOLDER_MODE));
-            put(tmp, METRICS, text(metricsCsv(run.metrics())));
-            if (run.steps() != null) put(tmp, STEPS, text(stepsCsv(run.steps())));
+            put(tmp, METRICS, text(RunCsv.metricsCsv(run.metrics())));
+            if (run.steps() != null) put(tmp, STEPS, text(RunCsv.stepsCsv(run.steps())));
             if (run.steps() != null && !run.steps().klTrace().isEmpty())
-                put(tmp, KL_PER_DIM, text(klTraceCsv(run.steps().klTrace())));
-            if (posterior != null) put(tmp, POSTERIOR, out -> writePosterior(out, posterior));
+                put(tmp, KL_PER_DIM, text(RunCsv.klTraceCsv(run.steps().klTrace())));
+            if (posterior != null) put(tmp, POSTERIOR, out -> RunCsv.writePosterior(out, posterior));
             if (model != null) put(tmp, MODEL, out -> Npz.write(ModelExport.arrays(model), out));
             for (var e : extras.entrySet()) put(tmp, e.getKey(), e.getValue());
             if (run.failed()) put(tmp, FAILURE, text(run.failure() + "\n"));
             put(tmp, PROVENANCE, out -> out.write(Json.MAPPER.writeValueAsBytes(run.provenance())));
-            writeManifest(tmp);
-            if (inspect(tmp, run.runId(), run.config()) instanceof RunCheck.Damaged d)
+            RunManifest.write(tmp);
+            if (RunInspection.of(tmp, run.runId(), run.config()) instanceof RunCheck.Damaged d)
                 throw new IllegalArgumentException("run " + run.runId() + " not stored, it would not pass its check: "
                         + String.join("; ", d.problems()));
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                if (inspect(target, run.runId(), run.config()) instanceof RunCheck.Damaged) {
+                if (RunInspection.of(target, run.runId(), run.config()) instanceof RunCheck.Damaged) {
                     quarantine(target);
                 } else {
                     Path old = runsDir.resolve("." + run.runId() + ".old-" + System.nanoTime());
@@ -226,7 +211,7 @@ public final class RunFiles {
      */
     public static RunCheck check(Path runDir, RunConfig config) {
         Path name = runDir.getFileName();
-        return inspect(runDir, name == null ? "" : name.toString(), config);
+        return RunInspection.of(runDir, name == null ? "" : name.toString(), config);
     }
 
     /**
@@ -322,148 +307,6 @@ public final class RunFiles {
         return removed;
     }
 
-    private static RunCheck inspect(Path dir, String expectedName, RunConfig config) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return new RunCheck.Absent();
-        if (!Files.isDirectory(dir)) return new RunCheck.Damaged(List.of(dir.getFileName() + " is not a folder"));
-        Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifestFile))
-            return new RunCheck.Damaged(List.of("no " + MANIFEST + " (written by an older vaelab)"));
-        List<String> problems = new ArrayList<>();
-        Map<String, String> listed = readManifest(manifestFile, problems);
-        for (var e : listed.entrySet()) {
-            String file = e.getKey();
-            Path p = dir.resolve(file);
-            if (!Files.isRegularFile(p)) {
-                if (!LOCAL.contains(file)) problems.add(file + " is listed in " + MANIFEST + " but missing");
-                continue;
-            }
-            try {
-                String actual = sha256(p);
-                if (!actual.equals(e.getValue()))
-                    problems.add(file + " was modified since the run finished (SHA-256 " + actual.substring(0, 12)
-                            + "… instead of " + e.getValue().substring(0, 12) + "…)");
-            } catch (IOException ex) {
-                problems.add(file + " cannot be read: " + FileErrors.explain("read", p, ex).getMessage());
-            }
-        }
-        for (String file : RUN_FILES)
-            if (!listed.containsKey(file) && Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS))
-                problems.add(file + " is not listed in " + MANIFEST + " (added after the run finished?)");
-        boolean failed = listed.containsKey(FAILURE);
-        for (String file : failed ? List.of(PROVENANCE, METRICS, FAILURE) : List.of(PROVENANCE, METRICS, STEPS, SAMPLES))
-            if (!listed.containsKey(file) && !Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS))
-                problems.add(file + " is missing: every " + (failed ? "failed" : "finished") + " run has one");
-
-        Provenance provenance = parse(dir, PROVENANCE, problems,
-                f -> Json.MAPPER.readValue(f.toFile(), Provenance.class));
-        if (provenance != null && !expectedName.equals(provenance.runId()))
-            problems.add(PROVENANCE + " is the record of run " + provenance.runId() + ", not of " + expectedName);
-        if (provenance != null && provenance.endTime() == null) problems.add(PROVENANCE + " has no endTime");
-        Map<MetricId, Double> metrics = parse(dir, METRICS, problems, RunFiles::readMetrics);
-        if (metrics != null && !failed) {
-            List<String> lacking = new ArrayList<>();
-            for (MetricId id : REPORTED_METRICS) if (!metrics.containsKey(id)) lacking.add(id.key());
-            for (int j = 0; j < config.model().latentDim(); j++)
-                if (!metrics.containsKey(MetricId.klOfDim(j))) lacking.add(MetricId.klOfDim(j).key());
-            if (!lacking.isEmpty())
-                problems.add(METRICS + " lacks " + String.join(", ", lacking) + ", which the report reads");
-        }
-        StepLog steps = parse(dir, STEPS, problems, RunFiles::readSteps);
-        KlTrace trace = parse(dir, KL_PER_DIM, problems, RunFiles::readKlTrace);
-        if (!failed && steps != null && steps.size() > 0 && !listed.containsKey(KL_PER_DIM)
-                && !Files.exists(dir.resolve(KL_PER_DIM), LinkOption.NOFOLLOW_LINKS))
-            problems.add(KL_PER_DIM + " is missing: training traces the KL of every dimension from its first step");
-        String failure = parse(dir, FAILURE, problems, f -> Files.readString(f).strip());
-        if (failure != null && failure.isEmpty()) problems.add(FAILURE + " is empty: it should say why the run stopped");
-
-        if (!problems.isEmpty()) return new RunCheck.Damaged(problems);
-        if (steps != null && trace != null) steps = steps.withKlTrace(trace);
-        RunRecord record = new RunRecord(config, provenance, metrics, steps, failure);
-        return failed ? new RunCheck.Failed(record)
-                : new RunCheck.Complete(record, Files.isRegularFile(dir.resolve(MODEL)),
-                Files.isRegularFile(dir.resolve(POSTERIOR)));
-    }
-
-    /** Reads one file of a run with {@code reader}, or records why it cannot be read; null if absent or unreadable. */
-    private static <T> T parse(Path dir, String file, List<String> problems, Reader<T> reader) {
-        Path p = dir.resolve(file);
-        if (!Files.isRegularFile(p)) return null;
-        try {
-            return reader.read(p);
-        } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            problems.add(file + " cannot be read: " + why);
-            return null;
-        }
-    }
-
-    @FunctionalInterface
-    private interface Reader<T> {
-        T read(Path file) throws IOException;
-    }
-
-    /**
-     * Writes {@value #MANIFEST}: the SHA-256 of every file of the run folder, in the format of {@code sha256sum}
-     * ({@code <hex>  <name>}, sorted by name), so that {@code sha256sum -c manifest.sha256} checks the run without
-     * vaelab. Also makes every file readable by all, as the folder is.
-     */
-    private static void writeManifest(Path dir) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-        } catch (IOException e) {
-            throw FileErrors.explain("list", dir, e);
-        }
-        for (Path f : files) {
-            FileErrors.run("set the permissions of", f, () -> AtomicFiles.setMode(f, AtomicFiles.FILE_MODE));
-            try {
-                sb.append(sha256(f)).append("  ").append(f.getFileName()).append('\n');
-            } catch (IOException e) {
-                throw FileErrors.explain("read", f, e);
-            }
-        }
-        put(dir, MANIFEST, text(sb.toString()));
-    }
-
-    /** The manifest's entries by file name; malformed lines become problems. */
-    private static Map<String, String> readManifest(Path file, List<String> problems) {
-        Map<String, String> listed = new TreeMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add(MANIFEST + " cannot be read: " + FileErrors.explain("read", file, e).getMessage());
-            return listed;
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = MANIFEST_LINE.matcher(lines.get(i));
-            if (!m.matches()) {
-                problems.add(MANIFEST + " line " + (i + 1) + " is not '<SHA-256>  <file>': '" + lines.get(i) + "'");
-            } else if (m.group(2).contains("/") || m.group(2).contains("\\") || m.group(2).startsWith(".")) {
-                problems.add(MANIFEST + " line " + (i + 1) + " names " + m.group(2) + ", which is not a file of a run");
-            } else if (listed.put(m.group(2), m.group(1)) != null) {
-                problems.add(MANIFEST + " lists " + m.group(2) + " twice");
-            }
-        }
-        if (lines.isEmpty()) problems.add(MANIFEST + " is empty");
-        return listed;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
     /** Writes one file into the (still hidden) run folder. */
     private static void put(Path dir, String name, AtomicFiles.Writer writer) throws IOException {
         Path file = dir.resolve(name);
@@ -474,150 +317,6 @@ public final class RunFiles {
         return out -> out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String metricsCsv(Map<MetricId, Double> metrics) {
-        StringBuilder sb = new StringBuilder("metric,value\n");
-        metrics.forEach((id, v) -> sb.append(id.key()).append(',').append(v).append('\n'));
-        return sb.toString();
-    }
-
-    /** Reads {@value #METRICS}; a malformed or truncated line is an IOException naming the line. */
-    static Map<MetricId, Double> readMetrics(Path file) throws IOException {
-        Map<MetricId, Double> m = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals("metric,value"))
-            throw new IOException("line 1 is not the header 'metric,value'");
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) continue;
-            int comma = line.lastIndexOf(',');
-            try {
-                if (comma < 0) throw new IllegalArgumentException("no comma");
-                MetricId id = MetricId.parse(line.substring(0, comma));
-                if (m.put(id, Double.parseDouble(line.substring(comma + 1))) != null)
-                    throw new IllegalArgumentException(id.key() + " appears twice");
-            } catch (IllegalArgumentException e) {
-                throw malformed(i, "metric,value", line, e);
-            }
-        }
-        return m;
-    }
-
-    /** The error for a line that does not parse, numbered from 1 as editors do. */
-    private static IOException malformed(int index, String expected, String line, RuntimeException e) {
-        String shown = line.length() > 60 ? line.substring(0, 60) + "…" : line;
-        return new IOException("line " + (index + 1) + " is not '" + expected + "' (" + e.getMessage() + "): '" + shown
-                + "'", e);
-    }
-
-    static String stepsCsv(StepLog log) {
-        StringBuilder sb = new StringBuilder("step,epoch");
-        for (TraceKey w : log.weights().keySet()) sb.append(',').append(w.key());
-        sb.append(",rec,kl\n");
-        long[] step = log.step();
-        int[] epoch = log.epoch();
-        double[] rec = log.rec();
-        double[] kl = log.kl();
-        List<double[]> cols = new ArrayList<>(log.weights().values());
-        for (int i = 0; i < step.length; i++) {
-            sb.append(step[i]).append(',').append(epoch[i]);
-            for (double[] c : cols) sb.append(',').append(num(c[i]));
-            sb.append(',').append(num(rec[i])).append(',').append(num(kl[i])).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Reads {@value #STEPS}; a malformed or truncated line is an IOException naming the line. */
-    static StepLog readSteps(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",");
-        int nw = header.length - 4;
-        if (nw < 0 || !header[0].equals("step") || !header[1].equals("epoch") || !header[nw + 2].equals("rec")
-                || !header[nw + 3].equals("kl"))
-            throw new IOException("line 1 is not a header 'step,epoch,<weights…>,rec,kl'");
-        int rows = lines.size() - 1;
-        long[] step = new long[rows];
-        int[] epoch = new int[rows];
-        double[] rec = new double[rows];
-        double[] kl = new double[rows];
-        double[][] w = new double[nw][rows];
-        for (int i = 0; i < rows; i++) {
-            String line = lines.get(i + 1);
-            try {
-                String[] f = line.split(",", -1);
-                if (f.length != header.length)
-                    throw new IllegalArgumentException(f.length + " fields instead of " + header.length);
-                step[i] = Long.parseLong(f[0]);
-                epoch[i] = Integer.parseInt(f[1]);
-                for (int k = 0; k < nw; k++) w[k][i] = Double.parseDouble(f[2 + k]);
-                rec[i] = Double.parseDouble(f[2 + nw]);
-                kl[i] = Double.parseDouble(f[3 + nw]);
-            } catch (IllegalArgumentException e) {
-                throw malformed(i + 1, lines.get(0), line, e);
-            }
-        }
-        Map<TraceKey, double[]> weights = new LinkedHashMap<>();
-        for (int k = 0; k < nw; k++) weights.put(TraceKey.of(header[2 + k]), w[k]);
-        return new StepLog(step, epoch, rec, kl, weights);
-    }
-
-    static String klTraceCsv(KlTrace trace) {
-        StringBuilder sb = new StringBuilder("step");
-        for (int j = 0; j < trace.dims(); j++) sb.append(",z").append(j);
-        sb.append('\n');
-        long[] steps = trace.steps();
-        for (int t = 0; t < steps.length; t++) {
-            sb.append(steps[t]);
-            for (int j = 0; j < trace.dims(); j++) sb.append(',').append(num(trace.kl(t, j)));
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Reads {@value #KL_PER_DIM}; a malformed or truncated line is an IOException naming the line. */
-    static KlTrace readKlTrace(Path file) throws IOException {
-        KlTrace.Builder b = new KlTrace.Builder();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).startsWith("step"))
-            throw new IOException("line 1 is not a header 'step,z0,z1,…'");
-        int fields = lines.get(0).split(",").length;
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) continue;
-            try {
-                String[] f = line.split(",", -1);
-                if (f.length != fields) throw new IllegalArgumentException(f.length + " fields instead of " + fields);
-                double[] kl = new double[f.length - 1];
-                for (int j = 0; j < kl.length; j++) kl[j] = Double.parseDouble(f[j + 1]);
-                b.add(Long.parseLong(f[0]), kl);
-            } catch (IllegalArgumentException e) {
-                throw malformed(i, lines.get(0), line, e);
-            }
-        }
-        return b.build();
-    }
-
-    private static void writePosterior(OutputStream file, Posterior q) throws IOException {
-        try (var out = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8))) {
-            StringBuilder sb = new StringBuilder();
-            for (int j = 1; j <= q.d(); j++) sb.append(j > 1 ? "," : "").append("mu_").append(j);
-            for (int j = 1; j <= q.d(); j++) sb.append(",logvar_").append(j);
-            out.write(sb.append('\n').toString());
-            for (int i = 0; i < q.n(); i++) {
-                sb.setLength(0);
-                for (int j = 0; j < q.d(); j++) sb.append(j > 0 ? "," : "").append(num(q.mu(i, j)));
-                for (int j = 0; j < q.d(); j++) sb.append(',').append(num(q.logvar(i, j)));
-                out.write(sb.append('\n').toString());
-            }
-        }
-    }
-
-    /** Seven significant digits: plenty for float32 training values, and half the size of full doubles. */
-    private static String num(double v) {
-        if (Double.isNaN(v)) return "NaN";
-        return String.format(Locale.ROOT, "%.7g", v).replaceFirst("(\\.\\d*?)0+(e|$)", "$1$2").replaceFirst("\\.(e|$)", "$1");
-    }
-
-    /** Deletes a folder and everything in it; the error names the file that could not be deleted. */
     static void deleteTree(Path dir) throws IOException {
         List<Path> paths;
         try (Stream<Path> s = Files.walk(dir)) {

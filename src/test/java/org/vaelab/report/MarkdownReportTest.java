@@ -39,15 +39,7 @@ class MarkdownReportTest {
             b.add(t, 0, 4 - 0.25 * t, 0.5 + 0.125 * t, Map.of(TraceKey.BETA, beta));
             b.klPerDim(t, new double[] {0.25 * t * beta, 0.125});
         }
-        Map<MetricId, Double> m = new LinkedHashMap<>();
-        m.put(MetricId.ELBO, -3.5 - beta);
-        m.put(MetricId.REC, 3 + beta);
-        m.put(MetricId.KL, 0.5);
-        m.put(MetricId.ACTIVE_UNITS, 1.0);
-        m.put(MetricId.MI, 0.25);
-        m.put(MetricId.MI_BATCH, 2.0);
-        m.put(MetricId.klOfDim(0), 0.375);
-        m.put(MetricId.klOfDim(1), 0.125);
+        Map<MetricId, Double> m = SyntheticRuns.reportedMetrics(-3.5 - beta, 3 + beta);
         String key = Json.trainKey(c, "data");
         Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key, "code",
                 seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", 1, 1, null,

@@ -48,11 +48,11 @@ public final class RenderReport {
             Provenance p = Json.MAPPER.readValue(dir.resolve(RunFiles.PROVENANCE).toFile(), Provenance.class);
             if (!p.configSha256().equals(Json.configSha256(c)))
                 System.out.println(dir.getFileName() + ": stored config differs from this plan's (older code); drawn anyway");
-            Map<MetricId, Double> metrics = RunFiles.readMetrics(dir.resolve(RunFiles.METRICS));
+            Map<MetricId, Double> metrics = RunCsv.readMetrics(dir.resolve(RunFiles.METRICS));
             Path failure = dir.resolve(RunFiles.FAILURE);
-            StepLog steps = Files.isRegularFile(dir.resolve(RunFiles.STEPS)) ? RunFiles.readSteps(dir.resolve(RunFiles.STEPS)) : null;
+            StepLog steps = Files.isRegularFile(dir.resolve(RunFiles.STEPS)) ? RunCsv.readSteps(dir.resolve(RunFiles.STEPS)) : null;
             if (steps != null && Files.isRegularFile(dir.resolve(RunFiles.KL_PER_DIM))) {
-                KlTrace trace = RunFiles.readKlTrace(dir.resolve(RunFiles.KL_PER_DIM));
+                KlTrace trace = RunCsv.readKlTrace(dir.resolve(RunFiles.KL_PER_DIM));
                 steps = steps.withKlTrace(trace);
             }
             runs.add(new RunRecord(c, p, metrics, steps,

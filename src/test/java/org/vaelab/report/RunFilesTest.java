@@ -68,15 +68,7 @@ class RunFilesTest {
         b.klPerDim(0, new double[] {0.125, 0.125});
         b.add(1, 0, 3.25, 0.5, Map.of(TraceKey.BETA, 2.0));
         b.klPerDim(1, new double[] {0.375, 0.125});
-        Map<MetricId, Double> m = new LinkedHashMap<>();
-        m.put(MetricId.ELBO, -3.75);
-        m.put(MetricId.REC, 3.25);
-        m.put(MetricId.KL, 0.5);
-        m.put(MetricId.ACTIVE_UNITS, 1.0);
-        m.put(MetricId.MI, 0.25);
-        m.put(MetricId.MI_BATCH, 2.0);
-        m.put(MetricId.klOfDim(0), 0.375);
-        m.put(MetricId.klOfDim(1), 0.125);
+        Map<MetricId, Double> m = SyntheticRuns.reportedMetrics(-3.75, 3.25);
         return new RunRecord(c, provenance(c), m, b.build(), null);
     }
 
@@ -410,11 +402,11 @@ class RunFilesTest {
         StepLog.Builder b = new StepLog.Builder();
         b.add(0, 0, 3.5, 0.25, java.util.Map.of(TraceKey.BETA, 1.0));
         StepLog log = b.build();
-        String csv = RunFiles.stepsCsv(log);
+        String csv = RunCsv.stepsCsv(log);
         assertEquals("step,epoch,beta,rec,kl", csv.lines().findFirst().orElseThrow());
         Path f = dir.resolve("steps.csv");
         Files.writeString(f, "step,epoch,beta,tau,rec,kl\n0,0,1,7,3.5,0.25\n");
-        StepLog back = RunFiles.readSteps(f);
+        StepLog back = RunCsv.readSteps(f);
         assertEquals(List.of(TraceKey.BETA, TraceKey.of("tau")), List.copyOf(back.weights().keySet()));
         assertEquals(1.0, back.last(TraceKey.BETA));
         assertEquals(7.0, back.weight(TraceKey.of("tau"))[0]);

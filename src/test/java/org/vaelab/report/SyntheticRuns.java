@@ -218,4 +218,21 @@ final class SyntheticRuns {
         double u = rng.nextDouble(), v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
     }
+
+    /**
+     * The metrics a finished two-latent run reports (every id the run store requires), with the given ELBO and Rec and
+     * KL 0.5, active units 1, MI 0.25 over B = 2, per-dimension KL 0.375 and 0.125.
+     */
+    static java.util.Map<org.vaelab.metrics.MetricId, Double> reportedMetrics(double elbo, double rec) {
+        var m = new java.util.LinkedHashMap<org.vaelab.metrics.MetricId, Double>();
+        m.put(org.vaelab.metrics.MetricId.ELBO, elbo);
+        m.put(org.vaelab.metrics.MetricId.REC, rec);
+        m.put(org.vaelab.metrics.MetricId.KL, 0.5);
+        m.put(org.vaelab.metrics.MetricId.ACTIVE_UNITS, 1.0);
+        m.put(org.vaelab.metrics.MetricId.MI, 0.25);
+        m.put(org.vaelab.metrics.MetricId.MI_BATCH, 2.0);
+        m.put(org.vaelab.metrics.MetricId.klOfDim(0), 0.375);
+        m.put(org.vaelab.metrics.MetricId.klOfDim(1), 0.125);
+        return m;
+    }
 }
