@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.MutualInformationMetric;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
 import org.vaelab.train.RunConfig;
@@ -110,10 +111,12 @@ public final class MarkdownReport {
                 .append("ELBO = −(Rec + KL); Rec is the distortion D, KL the rate R (Alemi et al. 2018). ")
                 .append("β is the KL weight in force at the end of training, for the mean-reduction recipe its β_eff = w·D/d. ")
                 .append("Active units: dimensions whose posterior mean varies across test images with variance > 0.01 (Burda et al. 2016). ")
-                .append("MI: mutual information I(x; z), the estimator of Hoffman & Johnson (2016) as in He et al. (2019) over batches of ")
-                .append(miBatch(runs)).append(" test images; it is biased low and cannot exceed log B. ")
+                .append("MI: mutual information I(x; z), the estimator of Hoffman & Johnson (2016) as in He et al. (2019), with q(z) ")
+                .append("estimated against ").append(miBatch(runs)).append("; it is biased low and cannot exceed log B")
+                .append(miBound(runs)).append(". ")
                 .append("IW-NLL, when computed (`-DiwK=5000`), is the importance-weighted bound of Burda et al. (2016) with K samples per image.\n\n");
         md.append(finished.isEmpty() ? "No run finished.\n" : ResultsTable.of(finished).markdown());
+        if (!finished.isEmpty()) md.append(saturatedMi(finished));
         if (!finished.isEmpty())
             md.append("\nThe same table for papers, as LaTeX (booktabs): [`results.tex`](results.tex).\n");
         List<RunRecord> failed = runs.stream().filter(RunRecord::failed).toList();
@@ -178,9 +181,42 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
+    /** "B = 10000 test images (every image evaluated, by default)", from the runs' MI_BATCH. */
     private static String miBatch(List<RunRecord> runs) {
-        return runs.stream().filter(r -> !r.failed()).map(r -> r.metrics().get(MetricId.MI_BATCH)).filter(java.util.Objects::nonNull)
-                .findFirst().map(b -> "B = " + b.intValue()).orElse("B");
+        Double b = firstMiBatch(runs);
+        return b == null ? "B test images" : "B = " + b.intValue() + " test images (the whole evaluation set, by default)";
+    }
+
+    private static String miBound(List<RunRecord> runs) {
+        Double b = firstMiBatch(runs);
+        return b == null ? "" : String.format(Locale.ROOT, " = %.2f nats; a value within %.1f nats of it is saturated: "
+                + "the encoder separates the test images about as well as the estimate can show, so such rows are not "
+                + "ranked by MI", Math.log(b), MutualInformationMetric.SATURATION_NATS);
+    }
+
+    private static Double firstMiBatch(List<RunRecord> runs) {
+        return runs.stream().filter(r -> !r.failed()).map(r -> r.metrics().get(MetricId.MI_BATCH))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** One sentence naming the rows whose mean MI is saturated (computed, never typed); empty if none. */
+    private static String saturatedMi(Map<String, List<RunRecord>> finished) {
+        List<String> rows = new ArrayList<>();
+        for (var e : finished.entrySet()) {
+            double mi = 0, b = 0;
+            int n = 0;
+            for (RunRecord r : e.getValue()) {
+                Double v = r.metrics().get(MetricId.MI), bb = r.metrics().get(MetricId.MI_BATCH);
+                if (v == null || bb == null) continue;
+                mi += v;
+                b = bb;
+                n++;
+            }
+            if (n > 0 && MutualInformationMetric.saturated(mi / n, b)) rows.add(e.getKey());
+        }
+        if (rows.isEmpty()) return "";
+        return "\nMI is saturated (within " + MutualInformationMetric.SATURATION_NATS + " nats of log B) for "
+                + String.join(", ", rows) + ": these rows cannot be ranked by MI.\n";
     }
 
     private static String provenance(List<RunRecord> runs) {

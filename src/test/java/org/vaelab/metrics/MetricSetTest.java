@@ -126,6 +126,11 @@ class MetricSetTest {
         assertEquals(4, m.get(MetricId.MI_BATCH));
         assertEquals(Map.of(MetricId.MI, MutualInformation.of(context(false).posterior(), 4,
                 context(false).stream(EvaluationContext.MI_STREAM)), MetricId.MI_BATCH, 4.0), m);
+        // The default mixture is the whole evaluation set: B = n, bound log n.
+        Map<MetricId, Double> whole = TestSetEvaluator.evaluate(context(false), new MetricSet(List.of(
+                new MutualInformationMetric(MutualInformationMetric.DEFAULT_BATCH)))).metrics();
+        assertEquals(context(false).n(), whole.get(MetricId.MI_BATCH));
+        assertTrue(whole.get(MetricId.MI) <= Math.log(context(false).n()) + 1e-12);
     }
 
     @Test
@@ -170,7 +175,7 @@ class MetricSetTest {
             }
         };
         assertThrows(IllegalArgumentException.class, () -> new MetricSet(List.of(reportedWithFactors)));
-        assertThrows(IllegalArgumentException.class, () -> new MutualInformationMetric(0));
+        assertThrows(IllegalArgumentException.class, () -> new MutualInformationMetric(-1));
         assertThrows(IllegalArgumentException.class, () -> new IwNllMetric(-1));
     }
 
