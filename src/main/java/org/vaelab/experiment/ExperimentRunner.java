@@ -156,6 +156,17 @@ public final class ExperimentRunner {
                 records[i] = trainOrReuse(runsDir, c, keys[i], ctx, tag, false, invoked);
             }
         }
+        if (shard != null && missing > 0) {
+            // Other shards may have finished while this one trained: look again, so that whichever shard ends last
+            // finds the plan complete and writes the report.
+            missing = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                if (records[i] != null) continue;
+                Optional<RunRecord> done = reusable(runsDir, runs.get(i), keys[i], ctx, false, invoked);
+                if (done.isPresent()) records[i] = done.get();
+                else missing++;
+            }
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (missing > 0) {
             out.printf("shard %s done in %s; %d of %d runs of the plan are in %s. Once every shard has finished, run the "

@@ -134,7 +134,8 @@ class ExperimentRunnerTest {
         String s1 = run(dir, "1/2", false);
         assertTrue(s1.contains("2 of 4 runs of the plan"), s1);
         assertFalse(Files.exists(dir.resolve("tiny/report.md")), "no report before every shard has finished");
-        run(dir, "2/2", false);
+        String s2 = run(dir, "2/2", false);
+        assertTrue(Files.isRegularFile(dir.resolve("tiny/report.md")), "the shard that completes the plan writes the report:\n" + s2);
         String gather = run(dir, null, false);
         assertEquals(4, gather.lines().filter(l -> l.contains("reused")).count(), gather);
         assertTrue(Files.isRegularFile(dir.resolve("tiny/report.md")));

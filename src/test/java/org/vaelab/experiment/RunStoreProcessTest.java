@@ -166,4 +166,22 @@ class RunStoreProcessTest {
         assertEquals(4, count(again[1], "finished earlier"), again[1]);
         assertEquals(2, metrics(dir.resolve("small.seeds-1.epochs-1/runs")).size());
     }
+
+    /** Two shards started at once on one folder (a Slurm array): each trains its half, and whichever ends last writes the report. */
+    @Test
+    void shardsRunningAtOnceLeaveACompleteReport(@TempDir Path dir) throws IOException, InterruptedException {
+        Process a = sweep(dir, "shard=1/2").start();
+        Process b = sweep(dir, "shard=2/2").start();
+        String outA = new String(a.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String outB = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), outA);
+        assertEquals(0, b.exitValue(), outB);
+        assertEquals(4, count(outA + outB, "trained; stored in"), outA + "\n" + outB);
+        assertTrue(outA.contains("4 of 4 runs finished") || outB.contains("4 of 4 runs finished"),
+                "the shard that ended last wrote the report:\n" + outA + "\n" + outB);
+        String report = Files.readString(dir.resolve("small/report.md"));
+        for (String run : metrics(dir.resolve("small/runs")).keySet())
+            assertTrue(report.contains(run), "the report lists " + run);
+    }
 }
