@@ -124,8 +124,15 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
     public static final List<String> GLOBAL_KEYS = List.of("experiment", "vaelab.reports", "vaelab.data",
             "vaelab.repo", "vaelab.verbose", "vaelab.xmx", "vaelab.openblasCoreType");
 
+    /**
+     * Options of single tools rather than sweeps (the loss-convention translator's {@code rec}, {@code kl}, {@code w},
+     * {@code pixels}, {@code latents}, {@code loss}): known, so not typos, but refused by every experiment that does not
+     * declare them in {@link Experiment#options()}. Their values are checked by the tool's own validated record.
+     */
+    public static final List<String> TOOL_KEYS = List.of("rec", "kl", "w", "pixels", "latents", "loss");
+
     /** Every vaelab option, for help text and the unknown-key check. */
-    public static final List<String> KEYS = concat(GLOBAL_KEYS, EXPERIMENT_KEYS);
+    public static final List<String> KEYS = concat(concat(GLOBAL_KEYS, EXPERIMENT_KEYS), TOOL_KEYS);
 
     /**
      * Keys without a dot that are not vaelab's but that people pass to Maven alongside {@code exec:java}, out of
@@ -210,7 +217,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
     public Experiment configure(Experiment e) {
         List<String> uses = e.options();
         for (var g : given.entrySet()) {
-            if (!EXPERIMENT_KEYS.contains(g.getKey()) || uses.contains(g.getKey())) continue;
+            if (GLOBAL_KEYS.contains(g.getKey()) || uses.contains(g.getKey())) continue;
             throw new IllegalArgumentException("-D" + g.getKey() + "=" + g.getValue() + " is not used by " + e.name()
                     + (uses.isEmpty() ? ", which takes no options besides the -Dvaelab.* settings"
                     : ", which accepts " + flags(uses) + " (and the -Dvaelab.* settings)") + "; drop it");

@@ -1,0 +1,170 @@
+package org.vaelab.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Experiment;
+import org.vaelab.experiment.Overrides;
+import org.vaelab.provenance.Json;
+import org.vaelab.weighting.LossConvention;
+import org.vaelab.weighting.LossConvention.Reconstruction;
+import org.vaelab.weighting.LossConvention.Reduction;
+
+/**
+ * <h2>Translate: which β does your loss really use?</h2>
+ *
+ * <p>VAE code writes the same objective many ways: reconstruction summed or averaged over pixels, the KL summed or
+ * averaged over latents, a likelihood or a squared error, then a KL weight w. Each way is a β-VAE against the summed
+ * likelihood with β = w·b/a (a = 1/D for a mean over D pixels, b = 1/d for a mean over d latents), and a squared error
+ * is a Gaussian decoder with σ² = β/2 (docs/theory.md §1, {@link LossConvention}). This page prints that β for your
+ * code, the w that would give β = 1 (the ELBO) written the same way, and what that β did in vaelab's own β sweep.
+ *
+ * <p>Run, e.g. for PyTorch-VAE's default (MSE averaged over 64×64×3 values, KL summed over 128 latents, weight
+ * 0.00025):
+ * <pre>
+ * mvn -q compile exec:java -Dexperiment=translate -Dloss=squared-error -Drec=mean -Dkl=sum -Dw=0.00025 -Dpixels=12288 -Dlatents=128
+ * </pre>
+ * Nothing is trained; the measured part reads the committed shootout's β-sweep runs (Fashion-MNIST, 784 pixels, 32
+ * latents): a β moves a model the same way on other data, but the rates and distortions are those of that sweep.
+ */
+public final class Translate implements Experiment {
+
+    @Override
+    public String name() {
+        return "translate";
+    }
+
+    @Override
+    public String summary() {
+        return "the β (and Gaussian σ) your loss's reductions and KL weight really choose (no training)";
+    }
+
+    @Override
+    public String question() {
+        return "Which β-VAE does a loss written with mean or sum reductions and a KL weight w equal?";
+    }
+
+    @Override
+    public List<Arm> arms() {
+        return List.of();
+    }
+
+    @Override
+    public int listingOrder() {
+        return 25;
+    }
+
+    @Override
+    public List<String> options() {
+        return Overrides.TOOL_KEYS;
+    }
+
+    /** The convention named by the options; the message of a missing one shows a complete command. */
+    static LossConvention convention(Map<String, String> given) {
+        for (String key : List.of("rec", "kl", "w", "pixels", "latents"))
+            if (!given.containsKey(key))
+                throw new IllegalArgumentException("translate needs -D" + key + ", e.g. -Dexperiment=translate"
+                        + " -Drec=mean -Dkl=sum -Dw=0.00025 -Dpixels=12288 -Dlatents=128 [-Dloss=squared-error]");
+        return new LossConvention(Reconstruction.parse(given.getOrDefault("loss", "likelihood")),
+                Reduction.parse("rec", given.get("rec")), Reduction.parse("kl", given.get("kl")),
+                number("w", given.get("w")), (int) Math.min(Integer.MAX_VALUE, Math.round(number("pixels", given.get("pixels")))),
+                (int) Math.min(Integer.MAX_VALUE, Math.round(number("latents", given.get("latents")))));
+    }
+
+    private static double number(String key, String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + key + "=" + value + " is not valid: expected a number");
+        }
+    }
+
+    @Override
+    public Optional<Path> runStandalone(Overrides overrides, PrintStream out) throws IOException {
+        LossConvention c = convention(overrides.given());
+        String rec = (c.reconstruction() == Reconstruction.SQUARED_ERROR ? "squared error" : "negative log-likelihood")
+                + (c.rec() == Reduction.MEAN ? " averaged over " : " summed over ") + c.pixels() + " values";
+        String kl = "KL " + (c.kl() == Reduction.MEAN ? "averaged over " : "summed over ") + c.latents() + " latents";
+        out.printf(Locale.ROOT, "your loss: %s + %s × %s%n", rec, g(c.w()), kl);
+        out.printf(Locale.ROOT, "equals a β-VAE against the summed likelihood with β = %s%n", g(c.beta()));
+        if (c.reconstruction() == Reconstruction.SQUARED_ERROR)
+            out.printf(Locale.ROOT, "a squared error is a Gaussian decoder: it assumes pixel noise σ² = β/2 = %s (σ = %s on "
+                    + "your pixel scale)%n", g(c.sigmaSquared()), g(Math.sqrt(c.sigmaSquared())));
+        out.printf(Locale.ROOT, "the ELBO (β = 1) written the same way has w = %s%n", g(c.wForBetaOne()));
+        out.println("(averaging over the batch instead of summing changes nothing under Adam; it rescales SGD's step)");
+        Path runs = Path.of(overrides.reportsDir(), "weighting-shootout", "runs");
+        out.println(measured(c.beta(), sweep(runs), runs));
+        return Optional.of(Path.of(overrides.reportsDir(), name()));
+    }
+
+    /** β → {mean rate, mean distortion, mean ELBO, seeds} of the constant-β runs under {@code runsDir}. */
+    static TreeMap<Double, double[]> sweep(Path runsDir) throws IOException {
+        TreeMap<Double, double[]> byBeta = new TreeMap<>();
+        if (!Files.isDirectory(runsDir)) return byBeta;
+        try (Stream<Path> dirs = Files.list(runsDir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                Path prov = d.resolve("provenance.json"), metrics = d.resolve("metrics.csv");
+                if (d.getFileName().toString().startsWith(".") || !Files.isRegularFile(prov) || !Files.isRegularFile(metrics))
+                    continue;
+                JsonNode w = Json.MAPPER.readTree(prov.toFile()).path("config").path("weighting");
+                if (!w.path("scheme").asText().equals("ConstantBeta")) continue;
+                Map<String, Double> m = new TreeMap<>();
+                for (String line : Files.readAllLines(metrics)) {
+                    int comma = line.lastIndexOf(',');
+                    if (comma > 0 && line.startsWith("model/")) {
+                        try {
+                            m.put(line.substring(0, comma), Double.parseDouble(line.substring(comma + 1)));
+                        } catch (NumberFormatException e) {
+                            // the header line
+                        }
+                    }
+                }
+                if (!m.containsKey("model/kl") || !m.containsKey("model/rec") || !m.containsKey("model/elbo")) continue;
+                double[] s = byBeta.computeIfAbsent(w.path("beta").asDouble(), b -> new double[4]);
+                s[0] += m.get("model/kl");
+                s[1] += m.get("model/rec");
+                s[2] += m.get("model/elbo");
+                s[3]++;
+            }
+        }
+        byBeta.values().forEach(s -> {
+            for (int i = 0; i < 3; i++) s[i] /= s[3];
+        });
+        return byBeta;
+    }
+
+    /** Where β falls on the measured sweep: its bracketing β values with their rate, distortion and ELBO. */
+    static String measured(double beta, TreeMap<Double, double[]> sweep, Path runs) {
+        if (sweep.isEmpty()) return "(no β-sweep runs under " + runs + " to compare with)";
+        List<String> lines = new ArrayList<>();
+        lines.add("in vaelab's β sweep on Fashion-MNIST (" + runs + "; mean over seeds, nats):");
+        var lo = sweep.floorEntry(beta);
+        var hi = sweep.ceilingEntry(beta);
+        for (var e : new java.util.LinkedHashSet<>(java.util.Arrays.asList(lo, hi))) {
+            if (e == null) continue;
+            double[] s = e.getValue();
+            lines.add(String.format(Locale.ROOT, "  β = %s: rate %.1f, distortion %.1f, ELBO %.2f (%d seeds)", g(e.getKey()),
+                    s[0], s[1], s[2], (int) s[3]));
+        }
+        double[] one = sweep.get(1.0);
+        if (one != null)
+            lines.add(String.format(Locale.ROOT, "  β = 1 (the ELBO): rate %.1f, distortion %.1f, ELBO %.2f", one[0], one[1], one[2]));
+        if (lo == null || hi == null)
+            lines.add("  your β lies outside the swept range " + g(sweep.firstKey()) + "–" + g(sweep.lastKey()));
+        return String.join("\n", lines);
+    }
+
+    private static String g(double v) {
+        return String.format(Locale.ROOT, "%.4g", v).replaceFirst("(\\.\\d*?)0+(e|$)", "$1$2").replaceFirst("\\.(e|$)", "$1");
+    }
+}
