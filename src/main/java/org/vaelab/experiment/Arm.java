@@ -1,5 +1,6 @@
 package org.vaelab.experiment;
 
+import org.vaelab.metrics.IwNll;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
@@ -21,6 +22,7 @@ public record Arm(String label, String group, DataConfig data, VaeArchitecture m
 
     /** The run of this arm with the given seed. */
     public RunConfig run(String experiment, long seed) {
-        return new RunConfig(experiment, label, group, data, model, weighting, train, seed);
+        // Every report states a likelihood: IW-NLL with K = 100 on every test image unless -DiwK says otherwise.
+        return new RunConfig(experiment, label, group, data, model, weighting, train, seed, IwNll.REPORT_K);
     }
 }

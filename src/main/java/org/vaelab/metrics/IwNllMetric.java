@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The importance-weighted NLL ({@link IwNll}; Burda et al. 2016): writes {@link MetricId#IW_NLL} and the K used,
- * {@link MetricId#IW_K}. Costs K decoder passes per image, so it is off (K = 0, skipped with that reason) unless the
+ * The importance-weighted NLL ({@link IwNll}; Burda et al. 2016): writes {@link MetricId#IW_NLL}, the K used
+ * ({@link MetricId#IW_K}), its Monte-Carlo standard error ({@link MetricId#IW_NLL_MC_SE}) and the gap −ELBO − NLL
+ * ({@link MetricId#IW_GAP}), the ELBO taken from the same samples. Costs K decoder passes per image, so it is off (K = 0, skipped with that reason) unless the
  * run asks for it ({@code RunConfig.iwSamples() > 0}).
  *
  * @param k importance samples per image, ≥ 1, or 0 for off ({@link IwNll#DEFAULT_K} = 5000 for final numbers)
@@ -33,14 +34,16 @@ public record IwNllMetric(int k) implements VaeMetric {
 
     @Override
     public List<MetricId> ids() {
-        return List.of(MetricId.IW_NLL, MetricId.IW_K);
+        return List.of(MetricId.IW_NLL, MetricId.IW_K, MetricId.IW_NLL_MC_SE, MetricId.IW_GAP);
     }
 
     @Override
     public List<Column> columns() {
         return List.of(Column.of(MetricId.IW_NLL, "IW-NLL", "IW-NLL", 2,
                 "importance-weighted NLL −log (1/K) Σ_k w_k (Burda et al. 2016), nats per image")
-                .withParameter(MetricId.IW_K, "K"));
+                .withParameter(MetricId.IW_K, "K"),
+                Column.of(MetricId.IW_GAP, "gap", "gap", 2,
+                        "−ELBO − IW-NLL from the same K samples per image: the ELBO's distance to the likelihood bound, nats"));
     }
 
     @Override
@@ -51,8 +54,11 @@ public record IwNllMetric(int k) implements VaeMetric {
     @Override
     public Map<MetricId, Double> compute(EvaluationContext c) {
         Map<MetricId, Double> m = new LinkedHashMap<>();
-        m.put(MetricId.IW_NLL, c.importanceSampled(k).nll());
+        IwNll.Result r = c.importanceSampled(k);
+        m.put(MetricId.IW_NLL, r.nll());
         m.put(MetricId.IW_K, (double) k);
+        m.put(MetricId.IW_NLL_MC_SE, r.monteCarloError());
+        m.put(MetricId.IW_GAP, -r.elbo() - r.nll());
         return m;
     }
 }

@@ -49,6 +49,10 @@ public record MetricId(MetricTarget target, String name) {
     public static final MetricId IW_NLL = model("iw_nll");
     /** The number K of importance samples behind {@link #IW_NLL}. */
     public static final MetricId IW_K = model("iw_k");
+    /** The Monte-Carlo standard error of {@link #IW_NLL} for the run's images ({@link IwNll.Result#monteCarloError}). */
+    public static final MetricId IW_NLL_MC_SE = model("iw_nll_mc_se");
+    /** −ELBO − IW-NLL, both from the same K samples per image: how much the ELBO loses to the likelihood bound. */
+    public static final MetricId IW_GAP = model("iw_gap");
 
     public MetricId {
         Objects.requireNonNull(target, "metric target");

@@ -21,7 +21,7 @@ public record MetricSet(List<VaeMetric> metrics) {
      * The order of the results table's columns for the standard metrics, as reports have always shown them. Columns
      * of metrics not listed here follow these in list order, so a new metric's column needs no line here.
      */
-    private static final List<MetricId> TABLE_ORDER = List.of(MetricId.ELBO, MetricId.IW_NLL, MetricId.REC,
+    private static final List<MetricId> TABLE_ORDER = List.of(MetricId.ELBO, MetricId.IW_NLL, MetricId.IW_GAP, MetricId.REC,
             MetricId.KL, MetricId.MI, MetricId.ACTIVE_UNITS);
 
     public MetricSet {

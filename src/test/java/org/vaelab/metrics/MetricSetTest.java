@@ -115,7 +115,7 @@ class MetricSetTest {
         assertEquals(16, TestSetEvaluator.evaluate(context(false), set).metrics().get(ImageCount.ID));
         List<VaeMetric.Column> columns = set.columns();
         assertEquals(ImageCount.ID, columns.get(columns.size() - 1).id(), "a new column comes after the standard ones");
-        assertEquals(List.of(MetricId.ELBO, MetricId.IW_NLL, MetricId.REC, MetricId.KL, MetricId.MI,
+        assertEquals(List.of(MetricId.ELBO, MetricId.IW_NLL, MetricId.IW_GAP, MetricId.REC, MetricId.KL, MetricId.MI,
                 MetricId.ACTIVE_UNITS, MigMetric.MIG, ImageCount.ID), columns.stream().map(VaeMetric.Column::id).toList());
     }
 
