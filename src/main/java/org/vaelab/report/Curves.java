@@ -18,19 +18,15 @@ final class Curves {
     private Curves() {
     }
 
-    /**
-     * A line to draw, thinned to at most {@link #MAX_CURVE_POINTS} points ({@link #thin}): a 10-epoch run logs
-     * thousands of steps per series, which made one committed SVG 6 MB without changing a pixel of the PNG.
-     */
+    /** A line to draw; {@link #paintCurves} thins it to the width of its panel. */
     record Curve(double[] x, double[] y, Color color, BasicStroke stroke, boolean faint) {
-        Curve {
-            double[][] xy = thin(x, y, MAX_CURVE_POINTS);
-            x = xy[0];
-            y = xy[1];
-        }
     }
 
-    /** At most this many points per drawn curve: about two per horizontal pixel of a panel. */
+    /**
+     * At most this many points per drawn curve, and fewer in a narrow panel: two points (the lowest and highest) per
+     * pixel column of the 300 dpi PNG ({@link #paintCurves}). A 10-epoch run logs
+     * thousands of steps per series, which made one committed SVG 6 MB without changing a pixel of the PNG.
+     */
     static final int MAX_CURVE_POINTS = 1200;
 
     /**
@@ -94,6 +90,7 @@ final class Curves {
         t.translate(ox, oy);
         // Clip to the axis box: a faint raw curve may reach beyond the range set from the smoothed ones.
         org.knowm.xchart.style.XYStyler st = c.getStyler();
+        int maxPoints = MAX_CURVE_POINTS;
         if (st.getXAxisMin() != null && st.getXAxisMax() != null && st.getYAxisMin() != null && st.getYAxisMax() != null) {
             double x0 = c.getScreenXFromChart(st.getXAxisMin()), x1 = c.getScreenXFromChart(st.getXAxisMax());
             double y0 = c.getScreenYFromChart(st.getYAxisMin()), y1 = c.getScreenYFromChart(st.getYAxisMax());
@@ -103,10 +100,13 @@ final class Curves {
                         + " units is too small for XChart to map its axes");
             t.clip(new java.awt.geom.Rectangle2D.Double(Math.min(x0, x1) - 1, Math.min(y0, y1) - 1,
                     Math.abs(x1 - x0) + 2, Math.abs(y1 - y0) + 2));
+            // Small multiples are a fifth of the page wide: 1,200 points would be six per pixel there.
+            maxPoints = Math.min(MAX_CURVE_POINTS, 2 * (int) Math.ceil(Math.abs(x1 - x0) * FigureLayout.PNG_SCALE));
         }
         for (Curve cv : curves) {
             Path2D.Double path = new Path2D.Double();
-            double[] x = cv.x(), y = cv.y();
+            double[][] xy = thin(cv.x(), cv.y(), maxPoints);
+            double[] x = xy[0], y = xy[1];
             boolean drawing = false;
             for (int i = 0; i < x.length; i++) {
                 if (!Double.isFinite(x[i]) || !Double.isFinite(y[i]) || (log && y[i] <= 0)) {
