@@ -1,9 +1,7 @@
 package org.vaelab.experiments;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.Overrides;
-import org.vaelab.provenance.Json;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.report.RunFiles;
+import org.vaelab.report.RunRecord;
+import org.vaelab.weighting.ConstantBeta;
 import org.vaelab.weighting.LossConvention;
 import org.vaelab.weighting.LossConvention.Reconstruction;
 import org.vaelab.weighting.LossConvention.Reduction;
@@ -107,33 +107,23 @@ public final class Translate implements Experiment {
         return Optional.of(Path.of(overrides.reportsDir(), name()));
     }
 
-    /** β → {mean rate, mean distortion, mean ELBO, seeds} of the constant-β runs under {@code runsDir}. */
-    static TreeMap<Double, double[]> sweep(Path runsDir) throws IOException {
+    /**
+     * β → {mean rate, mean distortion, mean ELBO, seeds} of the shootout's β-sweep runs stored under {@code runsDir},
+     * read through the run store's checks ({@link RunFiles#findLatest}), so a damaged run is left out.
+     */
+    static TreeMap<Double, double[]> sweep(Path runsDir) {
+        WeightingShootout shootout = new WeightingShootout();
         TreeMap<Double, double[]> byBeta = new TreeMap<>();
-        if (!Files.isDirectory(runsDir)) return byBeta;
-        try (Stream<Path> dirs = Files.list(runsDir)) {
-            for (Path d : dirs.filter(Files::isDirectory).toList()) {
-                Path prov = d.resolve("provenance.json"), metrics = d.resolve("metrics.csv");
-                if (d.getFileName().toString().startsWith(".") || !Files.isRegularFile(prov) || !Files.isRegularFile(metrics))
-                    continue;
-                JsonNode w = Json.MAPPER.readTree(prov.toFile()).path("config").path("weighting");
-                if (!w.path("scheme").asText().equals("ConstantBeta")) continue;
-                Map<String, Double> m = new TreeMap<>();
-                for (String line : Files.readAllLines(metrics)) {
-                    int comma = line.lastIndexOf(',');
-                    if (comma > 0 && line.startsWith("model/")) {
-                        try {
-                            m.put(line.substring(0, comma), Double.parseDouble(line.substring(comma + 1)));
-                        } catch (NumberFormatException e) {
-                            // the header line
-                        }
-                    }
-                }
-                if (!m.containsKey("model/kl") || !m.containsKey("model/rec") || !m.containsKey("model/elbo")) continue;
-                double[] s = byBeta.computeIfAbsent(w.path("beta").asDouble(), b -> new double[4]);
-                s[0] += m.get("model/kl");
-                s[1] += m.get("model/rec");
-                s[2] += m.get("model/elbo");
+        for (Arm arm : shootout.arms()) {
+            if (!(arm.weighting() instanceof ConstantBeta beta)) continue;
+            for (int seed = 1; seed <= shootout.seeds(); seed++) {
+                Optional<RunRecord> r = RunFiles.findLatest(runsDir, arm.run(shootout.name(), seed));
+                if (r.isEmpty() || r.get().failed()) continue;
+                Map<MetricId, Double> m = r.get().metrics();
+                double[] s = byBeta.computeIfAbsent(beta.beta(), b -> new double[4]);
+                s[0] += m.get(MetricId.KL);
+                s[1] += m.get(MetricId.REC);
+                s[2] += m.get(MetricId.ELBO);
                 s[3]++;
             }
         }
