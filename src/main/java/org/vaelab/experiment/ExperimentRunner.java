@@ -2,7 +2,6 @@ package org.vaelab.experiment;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,8 +18,6 @@ import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.export.ModelExport;
-import org.vaelab.metrics.GroundTruth;
-import org.vaelab.metrics.MetricSet;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.provenance.CodeVersion;
 import org.vaelab.model.ModelParameters;
@@ -420,10 +417,10 @@ public final class ExperimentRunner {
             ModelParameters model;
             ImageGrid samples;
             try (var vae = trained.model()) {
-                eval = TestSetEvaluator.evaluate(vae, test, GroundTruth.ofTestSet(c.data().dataset(), test),
-                        c.data().binarization(), Seeds.of(c.seed()).eval(), MetricSet.standard(c.iwSamples()));
+                Reevaluation.Evaluated evaluated = Reevaluation.evaluate(vae, c, test, Seeds.of(c.seed()).eval());
+                eval = evaluated.eval();
+                samples = evaluated.samples();
                 model = vae.snapshot();
-                samples = SampleImages.of(c.label() + ", seed " + c.seed(), vae, test, eval.posterior(), Seeds.of(c.seed()).eval());
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             Provenance p = new Provenance(folder, tree, sha, key, ctx.code, c.seed(), ctx.git[0], dirty, ctx.versions,

@@ -20,6 +20,7 @@ import org.vaelab.model.ModelParameters;
 import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.Posterior;
 import org.vaelab.model.VaeArchitecture;
+import org.vaelab.model.VaeModel;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
@@ -115,15 +116,14 @@ public final class Reevaluation {
         ModelParameters model = ModelExport.readNpz(runFolder.resolve(RunFiles.MODEL), recordedArchitecture(config, old));
         Instant start = Instant.now();
         long t0 = System.nanoTime();
-        TestSetEvaluator.Evaluation eval;
-        ImageGrid samples;
+        Evaluated evaluated;
         // Same engine class and batch size as training, so evaluation runs in the same chunks: the numbers equal
         // those the run would have got had it been evaluated so right after training.
         try (NativeMlpEngine engine = NativeMlpEngine.fromParameters(model, config.train().batchSize())) {
-            eval = TestSetEvaluator.evaluate(engine, test, GroundTruth.ofTestSet(config.data().dataset(), test),
-                    config.data().binarization(), evalSeed, MetricSet.standard(config.iwSamples()));
-            samples = SampleImages.of(config.label() + ", seed " + config.seed(), engine, test, eval.posterior(), evalSeed);
+            evaluated = evaluate(engine, config, test, evalSeed);
         }
+        TestSetEvaluator.Evaluation eval = evaluated.eval();
+        ImageGrid samples = evaluated.samples();
         double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Integer> numerics = new LinkedHashMap<>(old.numericsVersion() == null
@@ -137,6 +137,24 @@ public final class Reevaluation {
                 Json.evalKey(config, old.runKey(), test.sha256()), numerics);
         return new Outcome(new RunRecord(config, p, eval.metrics(), recorded.steps(), null), eval.posterior(), model,
                 samples);
+    }
+
+    /** A model's test-set metrics and its sample images. */
+    record Evaluated(TestSetEvaluator.Evaluation eval, ImageGrid samples) {
+    }
+
+    /**
+     * Evaluates a model as every run is evaluated, right after training or when re-evaluated from its file: the
+     * standard metrics with the run's K and the data set's ground truth, then the sample images. One place, so that a
+     * re-evaluation can never drift from what training would have recorded.
+     */
+    static Evaluated evaluate(VaeModel model, RunConfig config, ImageDataset test, long evalSeed) {
+        TestSetEvaluator.Evaluation eval = TestSetEvaluator.evaluate(model, test,
+                GroundTruth.ofTestSet(config.data().dataset(), test), config.data().binarization(), evalSeed,
+                MetricSet.standard(config.iwSamples()));
+        ImageGrid samples = SampleImages.of(config.label() + ", seed " + config.seed(), model, test, eval.posterior(),
+                evalSeed);
+        return new Evaluated(eval, samples);
     }
 
     /**
