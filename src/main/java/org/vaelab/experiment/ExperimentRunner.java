@@ -209,7 +209,13 @@ public final class ExperimentRunner {
      */
     private Optional<RunRecord> reusable(Path runsDir, RunConfig c, String key, Context ctx, boolean fresh,
                                          Instant invoked) {
-        Optional<RunRecord> done = RunFiles.readIfCurrent(runsDir, c, key).filter(r -> !r.failed())
+        return reusable(RunFiles.check(runsDir.resolve(RunFiles.folderName(c, key)), c), c, key, ctx, fresh, invoked);
+    }
+
+    /** As {@link #reusable(Path, RunConfig, String, Context, boolean, Instant)}, from a check already made. */
+    private Optional<RunRecord> reusable(RunCheck check, RunConfig c, String key, Context ctx, boolean fresh,
+                                         Instant invoked) {
+        Optional<RunRecord> done = RunFiles.current(check, key)
                 .filter(r -> !fresh || !Instant.parse(r.provenance().endTime()).isBefore(invoked))
                 .filter(r -> !Reevaluation.needed(r, ctx.evalKey(c, key)));
         done.ifPresent(r -> {
@@ -232,13 +238,13 @@ public final class ExperimentRunner {
      */
     private RunRecord trainOrReuse(Path runsDir, RunConfig c, String key, Context ctx, String tag, boolean fresh,
                                    Instant invoked) throws IOException {
-        Optional<RunRecord> done = reusable(runsDir, c, key, ctx, fresh, invoked);
+        Path folder = runsDir.resolve(RunFiles.folderName(c, key));
+        RunCheck check = RunFiles.check(folder, c);
+        Optional<RunRecord> done = reusable(check, c, key, ctx, fresh, invoked);
         if (done.isPresent()) {
             out.println(tag + ": finished by another process meanwhile; reused");
             return done.get();
         }
-        Path folder = runsDir.resolve(RunFiles.folderName(c, key));
-        RunCheck check = RunFiles.check(folder, c);
         if (check instanceof RunCheck.Damaged d) {
             Path aside = RunFiles.quarantine(folder);
             out.println(tag + ": " + folder + " is damaged (" + String.join("; ", d.problems()) + "); moved to " + aside
@@ -253,7 +259,7 @@ public final class ExperimentRunner {
                     out.println(tag + ": trained already for the " + ctx.canonicalRuns.getParent().getFileName()
                             + " report; copied from " + canonical);
                     check = RunFiles.check(folder, c);
-                    Optional<RunRecord> same = reusable(runsDir, c, key, ctx, false, invoked);
+                    Optional<RunRecord> same = reusable(check, c, key, ctx, false, invoked);
                     if (same.isPresent()) return same.get();
                 } else {
                     out.println(tag + ": trained already for the " + ctx.canonicalRuns.getParent().getFileName()

@@ -242,8 +242,12 @@ public final class RunFiles {
      * failed (a failed run is trained again) or it is damaged.
      */
     public static Optional<RunRecord> readIfCurrent(Path runsDir, RunConfig config, String runKey) {
-        Path dir = runsDir.resolve(folderName(config, runKey));
-        return check(dir, config) instanceof RunCheck.Complete c && runKey.equals(c.record().provenance().runKey())
+        return current(check(runsDir.resolve(folderName(config, runKey)), config), runKey);
+    }
+
+    /** The record of a check that found a finished, intact run with this train key; empty otherwise. */
+    public static Optional<RunRecord> current(RunCheck check, String runKey) {
+        return check instanceof RunCheck.Complete c && runKey.equals(c.record().provenance().runKey())
                 ? Optional.of(c.record()) : Optional.empty();
     }
 
