@@ -98,22 +98,26 @@ public final class ExperimentRunner {
                     experiment.name(), folder.describe(), dir, experiment.name());
         out.printf("threads: %s, %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
 
+        Context ctx = new Context();
+        if (folder.variant()) ctx.canonicalRuns = Path.of(overrides.reportsDir(), experiment.name(), "runs");
+        // Keys first: they load every data set and check it fits the model, so missing or wrong data fails before
+        // anything is written.
+        String[] keys = new String[runs.size()];
+        Set<String> planned = new HashSet<>();
+        for (int i = 0; i < runs.size(); i++) {
+            keys[i] = ctx.runKey(runs.get(i));
+            planned.add(RunFiles.folderName(runs.get(i), keys[i]));
+        }
         // A read-only or full disk is found now, not after hours of training. A run writes well under 8 MB
         // (the shootout's largest: 6.6 MB of weights, 1.4 MB of posterior and logs).
         AtomicFiles.checkWritable(runsDir, (long) runs.size() * 8_000_000L);
-        Context ctx = new Context();
-        if (folder.variant()) ctx.canonicalRuns = Path.of(overrides.reportsDir(), experiment.name(), "runs");
         Instant invoked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         RunRecord[] records = new RunRecord[runs.size()];
         List<Integer> claimedElsewhere = new ArrayList<>();
-        Set<String> planned = new HashSet<>();
-        String[] keys = new String[runs.size()];
         int missing = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < runs.size(); i++) {
             RunConfig c = runs.get(i);
-            keys[i] = ctx.runKey(c);
-            planned.add(RunFiles.folderName(c, keys[i]));
             String tag = tag(i, runs.size(), c);
             Optional<RunRecord> done = reusable(runsDir, c, keys[i], ctx, overrides.fresh(), invoked);
             if (done.isPresent()) {
