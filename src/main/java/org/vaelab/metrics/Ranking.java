@@ -101,14 +101,14 @@ public record Ranking(String metric, boolean lowerIsBetter, List<Row> rows) {
 
     /**
      * One sentence: the best row with its interval, and the rows tied with it with their paired differences, e.g.
-     * {@code β=1, 236.85 ± 0.67; tied with it: cyclical (Δ = −0.46 ± 0.60, n = 5)}.
+     * {@code β=1, 236.85 ± 0.67 (95% CI of the mean over n = 5 seeds); not separable from it (…): cyclical (Δ = −0.46 ± 0.60, n = 5)}.
      */
     public String sentence(int decimals) {
         String f = "%." + decimals + "f";
         Row b = best();
         StringBuilder sb = new StringBuilder(b.label()).append(", ")
                 .append(String.format(Locale.ROOT, f + " ± " + f, b.summary().mean(), b.summary().halfWidth()))
-                .append(" (n = ").append(b.summary().n()).append(")");
+                .append(" (95% CI of the mean over n = ").append(b.summary().n()).append(" seeds)");
         List<Row> tied = tied();
         if (tied.isEmpty()) {
             boolean anyCompared = rows.stream().anyMatch(r -> r.standing() == Standing.WORSE);

@@ -50,7 +50,7 @@ class WeightingShootoutTest {
             assertEquals(WeightingShootout.EPOCHS, a.train().epochs());
             assertEquals(0, a.data().trainLimit());
         }
-        assertEquals(3, new WeightingShootout(WeightingShootout.DEFAULT).seeds());
+        assertEquals(5, new WeightingShootout(WeightingShootout.DEFAULT).seeds());
     }
 
     @Test
@@ -78,35 +78,59 @@ class WeightingShootoutTest {
         assertEquals(1, smoke.seeds());
         assertEquals(1, smoke.arms().get(0).train().epochs());
         assertEquals(List.of("default", "smoke"), smoke.budgets());
-        assertEquals(3, Overrides.from(new Properties()).configure(new WeightingShootout()).seeds(), "no -Dbudget: default");
-        assertEquals(3, new WeightingShootout().seeds());
+        assertEquals(5, Overrides.from(new Properties()).configure(new WeightingShootout()).seeds(), "no -Dbudget: default");
+        assertEquals(5, new WeightingShootout().seeds());
     }
 
     /**
      * "What to use when" is computed from the runs: the distortions of the two rate-targeting schemes are compared
-     * only when both reach the rate, and a tie is called only when the 95% intervals overlap.
+     * only when both reach the rate, and two rows are called not separable only when the paired 95% interval of
+     * their difference over the shared seeds contains 0.
      */
     @Test
     void whatToUseWhenFollowsTheNumbers() {
         WeightingShootout shootout = new WeightingShootout(WeightingShootout.DEFAULT);
-        // β=1 and cyclical tied on ELBO; capacity and ControlVAE at the target rate, capacity 80 nats worse.
+        // cyclical's ELBO differs from β=1's by −4, +2, −1.9 over the seeds: the interval contains 0.
+        // capacity and ControlVAE at the target rate, capacity 80 nats worse on every seed.
         String onTarget = shootout.discussion(runs(shootout, Map.of(
-                "β=1", new double[] {225, 15, 14}, "cyclical", new double[] {222.5, 18.5, 30},
-                "capacity", new double[] {297, 25.4, 30}, "ControlVAE", new double[] {217, 25.4, 31.7})));
-        assertTrue(onTarget.contains("tied with it: cyclical"), onTarget);
-        assertTrue(onTarget.contains("At the same rate ControlVAE KL=25 reconstructs 80.0 nats better"), onTarget);
-        // ControlVAE far off its target: no "same rate" comparison, and the miss is named.
+                "β=1", new double[] {225, 15, 14, 0}, "cyclical", new double[] {226, 15, 30, 3},
+                "capacity", new double[] {297, 25.4, 30, 0}, "ControlVAE", new double[] {217, 25.4, 31.7, 0})));
+        assertTrue(onTarget.contains("Best test ELBO (Bernoulli rows):** β=1, -240.00"), onTarget);
+        assertTrue(onTarget.contains("not separable from it (paired 95% interval of the difference contains 0): cyclical"), onTarget);
+        assertTrue(onTarget.contains("Distortion of capacity C=25 γ=1000 minus ControlVAE KL=25 at the same target: +80.00 ± 0.00 (worse, n = 3)"), onTarget);
+        assertTrue(onTarget.contains("Some rows have only 3 seed(s)"), onTarget);
+        // ControlVAE far off its target: no "same target" comparison, and the miss is named.
         String offTarget = shootout.discussion(runs(shootout, Map.of(
-                "β=1", new double[] {225, 15, 14}, "cyclical", new double[] {240, 18.5, 30},
-                "capacity", new double[] {297, 25.4, 30}, "ControlVAE", new double[] {217, 58.9, 31.7})));
-        assertFalse(offTarget.contains("At the same rate"), offTarget);
+                "β=1", new double[] {225, 15, 14, 0}, "cyclical", new double[] {240, 18.5, 30, 0},
+                "capacity", new double[] {297, 25.4, 30, 0}, "ControlVAE", new double[] {217, 58.9, 31.7, 0})));
+        assertFalse(offTarget.contains("at the same target"), offTarget);
         assertTrue(offTarget.contains("Off target by more than 10%: ControlVAE KL=25"), offTarget);
-        assertTrue(offTarget.contains("no other row is tied with it"), offTarget);
+        assertTrue(offTarget.contains("every other row is worse"), offTarget);
+    }
+
+    /** Where every run has an IW-NLL, the likelihood ranking uses it, not the ELBO. */
+    @Test
+    void likelihoodIsRankedByTheImportanceWeightedBound() {
+        WeightingShootout shootout = new WeightingShootout(WeightingShootout.DEFAULT);
+        // β=1 has the better ELBO, but cyclical's ELBO is 6 nats looser (gap 9 vs 3): its IW-NLL is lower.
+        List<RunRecord> runs = runs(shootout, Map.of(
+                "β=1", new double[] {225, 15, 14, 0}, "cyclical", new double[] {226, 16, 30, 0}));
+        List<RunRecord> withNll = new ArrayList<>();
+        for (RunRecord r : runs) {
+            double gap = r.config().label().startsWith("cyclical") ? 9 : 3;
+            Map<MetricId, Double> m = new LinkedHashMap<>(r.metrics());
+            m.put(MetricId.IW_NLL, -m.get(MetricId.ELBO) - gap);
+            withNll.add(new RunRecord(r.config(), r.provenance(), m, r.steps(), null));
+        }
+        String text = shootout.discussion(withNll);
+        assertTrue(text.contains("Best test IW-NLL (Bernoulli rows):** cyclical M=4 R=0.5"), text);
+        assertTrue(text.contains("By test ELBO (a lower bound that β = 1 maximises by construction): β=1"), text);
     }
 
     /**
-     * Three seeds per row whose label starts with a key: Rec, KL and active units as given, Rec spread ±0.5 over
-     * seeds so that ELBO intervals are about ±1.2 nats.
+     * Three seeds per row whose label starts with a key: Rec, KL, active units and a jitter j as given; Rec is
+     * {@code rec + 0.5·(seed − 2) + j·{1, −1, 0.3}[seed − 1]}, so rows with the same j differ by the same amount on
+     * every seed and a row's own j makes its paired differences vary.
      */
     private static List<RunRecord> runs(WeightingShootout shootout, Map<String, double[]> rows) {
         List<RunRecord> out = new ArrayList<>();
@@ -116,7 +140,7 @@ class WeightingShootoutTest {
             if (v == null) continue;
             for (int seed = 1; seed <= 3; seed++) {
                 RunConfig c = a.run(shootout.name(), seed);
-                double rec = v[0] + 0.5 * (seed - 2);
+                double rec = v[0] + 0.5 * (seed - 2) + v[3] * new double[] {1, -1, 0.3}[seed - 1];
                 Map<MetricId, Double> m = new LinkedHashMap<>();
                 m.put(MetricId.ELBO, -(rec + v[1]));
                 m.put(MetricId.REC, rec);
