@@ -11,6 +11,7 @@ import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.Ranking;
+import org.vaelab.metrics.RdSlopes;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.report.RunRecord;
@@ -149,6 +150,10 @@ public final class Quickstart implements Experiment {
                 monotone &= mean.get(sweep.get(i))[2] <= mean.get(sweep.get(i - 1))[2];
             sb.append(monotone ? "- The rate decreases monotonically along the β sweep, tracing the rate–distortion curve.\n"
                     : "- The rate does not decrease monotonically along the β sweep here; seed noise or too short training may be the cause.\n");
+            List<RdSlopes.Point> points = new ArrayList<>();
+            for (String label : sweep) points.add(new RdSlopes.Point(betaOf(label), mean.get(label)[2], mean.get(label)[1]));
+            sb.append("- β = −∂D/∂R (Alemi et al. 2018): the slope −ΔD/ΔR of the curve between neighbouring β, from the seed"
+                    + " means: ").append(RdSlopes.describe(RdSlopes.of(points))).append(".\n");
         }
         String recipe = mean.keySet().stream().filter(k -> k.startsWith("mean")).findFirst().orElse(null);
         if (recipe != null && !sweep.isEmpty()) {
@@ -160,5 +165,11 @@ public final class Quickstart implements Experiment {
                     recipe, r[2], r[1], r[0], r[3], nearest));
         }
         return sb.toString();
+    }
+
+    /** The β of a sweep label ({@link ConstantBeta#label()}). */
+    private static double betaOf(String label) {
+        for (double b : BETAS) if (new ConstantBeta(b).label().equals(label)) return b;
+        throw new IllegalArgumentException("not a β sweep label: " + label);
     }
 }

@@ -14,6 +14,7 @@ import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.MutualInformationMetric;
 import org.vaelab.metrics.PairedComparison;
 import org.vaelab.metrics.Ranking;
+import org.vaelab.metrics.RdSlopes;
 import org.vaelab.metrics.Summary;
 import org.vaelab.model.Activation;
 import org.vaelab.model.Likelihood;
@@ -281,6 +282,13 @@ public final class WeightingShootout implements Experiment {
                             + " distortion from %s to %s nats and the active units from %s to %s of %d.%n",
                     lo.label(), hi.label(), fmt(lo.kl(), 1), fmt(hi.kl(), 1), fmt(lo.rec(), 1), fmt(hi.rec(), 1),
                     fmt(lo.au(), 1), fmt(hi.au(), 1), d));
+            List<RdSlopes.Point> points = new ArrayList<>();
+            for (int i = 0; i < BETAS.length; i++) {
+                Row r = rows.get(new ConstantBeta(BETAS[i]).label());
+                if (r != null) points.add(new RdSlopes.Point(BETAS[i], r.kl(), r.rec()));
+            }
+            sb.append("- **β = −∂D/∂R** (Alemi et al. 2018): the slope −ΔD/ΔR between neighbouring points of the sweep, from"
+                    + " the seed means: ").append(RdSlopes.describe(RdSlopes.of(points))).append(".\n");
         }
 
         // Every other Bernoulli scheme against β = 1, paired over seeds.
