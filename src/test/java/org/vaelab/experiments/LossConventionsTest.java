@@ -147,6 +147,7 @@ class LossConventionsTest {
         assertEquals(10, t.maxEarly(), 1e-12);
         assertEquals((6 + 3 + 10) / 3.0, t.lastEpoch(), 1e-12);
         assertEquals((216 + 208 + 190) / 3.0, t.recLast(), 1e-12);
+        assertEquals(0, t.startDiff());
         assertEquals(-1, ConventionEvidence.trajectory(a, a).firstApart());
         // σ̂ inverts the Gaussian Rec: SSE = 784·0.01 at σ = 0.3.
         double rec = 784 * 0.01 / (2 * 0.09) + 392 * Math.log(2 * Math.PI * 0.09);
