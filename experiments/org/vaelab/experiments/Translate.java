@@ -35,7 +35,9 @@ import org.vaelab.weighting.LossConvention.Reduction;
  * mvn -q compile exec:java -Dexperiment=translate -Dloss=squared-error -Drec=mean -Dkl=sum -Dw=0.00025 -Dpixels=12288 -Dlatents=128
  * </pre>
  * Nothing is trained; the measured part reads the committed shootout's β-sweep runs (Fashion-MNIST, 784 pixels, 32
- * latents): a β moves a model the same way on other data, but the rates and distortions are those of that sweep.
+ * latents) and, when they exist, the loss-conventions report's runs: its Bernoulli β-VAE rows for a likelihood, its
+ * fixed-σ Gaussian sweep on continuous pixels for a squared error (placed by σ = √(β/2)). A β moves a model the same
+ * way on other data, but the rates and distortions are those of these runs.
  */
 public final class Translate implements Experiment {
 
@@ -104,7 +106,74 @@ public final class Translate implements Experiment {
         out.println("(averaging over the batch instead of summing changes nothing under Adam; it rescales SGD's step)");
         Path runs = Path.of(overrides.reportsDir(), "weighting-shootout", "runs");
         out.println(measured(c.beta(), sweep(runs), runs));
+        out.println(onConventionsCurve(c, Path.of(overrides.reportsDir(), "loss-conventions", "runs")));
         return Optional.of(Path.of(overrides.reportsDir(), name()));
+    }
+
+    /**
+     * The loss-conventions report's measured curve for a convention, read through the run store's checks: for a
+     * likelihood its Bernoulli β-VAE rows by β, for a squared error its fixed-σ Gaussian rows by σ. Each value is
+     * {mean rate, mean distortion, mean ELBO, seeds, mean MSE per pixel}.
+     */
+    static TreeMap<Double, double[]> conventionsCurve(Path runsDir, boolean gaussian) {
+        LossConventions conventions = new LossConventions();
+        String group = gaussian ? LossConventions.FIXED_SIGMA : LossConventions.BETA_VAE;
+        TreeMap<Double, double[]> curve = new TreeMap<>();
+        for (Arm arm : conventions.arms()) {
+            if (!arm.group().equals(group) || !(arm.weighting() instanceof ConstantBeta beta)) continue;
+            double key = gaussian ? arm.model().sigma() : beta.beta();
+            for (int seed = 1; seed <= conventions.seeds(); seed++) {
+                Optional<RunRecord> r = RunFiles.findLatest(runsDir, arm.run(conventions.name(), seed));
+                if (r.isEmpty() || r.get().failed()) continue;
+                Map<MetricId, Double> m = r.get().metrics();
+                double[] s = curve.computeIfAbsent(key, b -> new double[5]);
+                s[0] += m.get(MetricId.KL);
+                s[1] += m.get(MetricId.REC);
+                s[2] += m.get(MetricId.ELBO);
+                s[3]++;
+                s[4] += m.getOrDefault(MetricId.MSE, Double.NaN);
+            }
+        }
+        curve.values().forEach(s -> {
+            for (int i : new int[] {0, 1, 2, 4}) s[i] /= s[3];
+        });
+        return curve;
+    }
+
+    /** Where the convention's β (or, for a squared error, its σ) falls on the loss-conventions report's curve. */
+    static String onConventionsCurve(LossConvention c, Path runsDir) {
+        return onConventionsCurve(c, conventionsCurve(runsDir, c.reconstruction() == Reconstruction.SQUARED_ERROR), runsDir);
+    }
+
+    /** The same, on a given curve ({@link #conventionsCurve}) read from {@code runsDir}. */
+    static String onConventionsCurve(LossConvention c, TreeMap<Double, double[]> curve, Path runsDir) {
+        boolean gaussian = c.reconstruction() == Reconstruction.SQUARED_ERROR;
+        if (curve.isEmpty())
+            return "(no loss-conventions runs under " + runsDir + "; `mvn -q compile exec:java -Dexperiment=loss-conventions`"
+                    + " trains them, about 40 minutes on 2 cores, and this page then places your "
+                    + (gaussian ? "σ on its Gaussian σ sweep" : "β on its β-VAE rows") + ")";
+        double key = gaussian ? Math.sqrt(c.sigmaSquared()) : c.beta();
+        List<String> lines = new ArrayList<>();
+        lines.add(gaussian
+                ? "on the loss-conventions report's fixed-σ sweep (continuous Fashion-MNIST, pixels in [0, 1], Gaussian decoder, β = 1; "
+                        + runsDir + "; mean over seeds, nats per image, Gaussian densities):"
+                : "on the loss-conventions report's β-VAE rows (binarised Fashion-MNIST, Bernoulli decoder; " + runsDir
+                        + "; mean over seeds, nats):");
+        var lo = curve.floorEntry(key);
+        var hi = curve.ceilingEntry(key);
+        for (var e : new java.util.LinkedHashSet<>(java.util.Arrays.asList(lo, hi))) {
+            if (e == null) continue;
+            double[] s = e.getValue();
+            lines.add(gaussian
+                    ? String.format(Locale.ROOT, "  σ = %s (SSE + %s·KL): rate %.1f, MSE per pixel %.4f, ELBO %.1f (%d seeds)",
+                            g(e.getKey()), g(2 * e.getKey() * e.getKey()), s[0], s[4], s[2], (int) s[3])
+                    : String.format(Locale.ROOT, "  β = %s: rate %.1f, distortion %.1f, ELBO %.2f (%d seeds)", g(e.getKey()),
+                            s[0], s[1], s[2], (int) s[3]));
+        }
+        if (lo == null || hi == null)
+            lines.add("  your " + (gaussian ? "σ = " + g(key) : "β") + " lies outside the measured range " + g(curve.firstKey())
+                    + "–" + g(curve.lastKey()));
+        return String.join("\n", lines);
     }
 
     /**

@@ -168,7 +168,8 @@ public final class MarkdownReport {
         sb.append("| | |\n|---|---|\n");
         sb.append("| data | `").append(c.data().dataset()).append("`, binarisation ").append(c.data().binarization().name().toLowerCase(Locale.ROOT));
         if (c.data().trainLimit() > 0 || c.data().testLimit() > 0)
-            sb.append(" (limited to ").append(c.data().trainLimit()).append(" train / ").append(c.data().testLimit()).append(" test images)");
+            sb.append(" (").append(c.data().trainLimit() > 0 ? "the first " + c.data().trainLimit() : "all").append(" train / ")
+                    .append(c.data().testLimit() > 0 ? "the first " + c.data().testLimit() : "all").append(" test images)");
         sb.append(" |\n");
         sb.append("| model | MLP VAE ").append(c.model().describe()).append(" |\n");
         sb.append("| training | Adam, learning rate ").append(t.learningRate()).append(", batch ").append(t.batchSize())

@@ -17,6 +17,7 @@ import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,7 +135,9 @@ public final class TrainingCurvesChart {
         List<SmallMultiples.Row> rows = SmallMultiples.rows(p, labels, MAX_CURVES_PER_PANEL);
         String ref = reference != null && labels.contains(reference) ? reference : null;
 
-        // Every row's panels share each column's y range (from the drawn, smoothed curves) and the x range.
+        // Every row's panels share each column's y range (from the drawn, smoothed curves) and the x range, except
+        // that Rec is shared only among rows of one decoder likelihood: a Gaussian density of continuous pixels can
+        // be thousands of nats and would flatten every Bernoulli curve.
         double[][] yr = new double[3][];
         boolean[] log = new boolean[3];
         for (int q = 0; q < 3; q++) {
@@ -142,6 +145,11 @@ public final class TrainingCurvesChart {
             yr[q] = Curves.yExtent(curves(data.get(q), q == 2 ? 1 : window, p, labels, null).stream()
                     .filter(c -> !c.faint()).toList(), log[q]);
         }
+        Map<String, double[]> recRange = new HashMap<>();
+        for (String l : labels)
+            recRange.computeIfAbsent(p.likelihood(l), lik -> Curves.yExtent(curves(data.get(0), window, p,
+                    labels.stream().filter(x -> p.likelihood(x).equals(lik)).toList(), null).stream()
+                    .filter(c -> !c.faint()).toList(), false));
         int gap = 8, columnWidth = (WIDTH - 2 * gap) / 3;
         List<SmallMultiples.Header> headers = new ArrayList<>();
         int plotHeight = (int) Math.ceil(lineHeight(AXIS_TITLE_FONT)) + 4;
@@ -164,7 +172,11 @@ public final class TrainingCurvesChart {
                         || row.labels().stream().allMatch(l -> p.likelihood(l).equals(p.likelihood(ref)));
                 String extra = ref == null || row.labels().contains(ref) || !comparable ? null : ref;
                 cvs.add(curves(data.get(q), q == 2 ? 1 : window, p, row.labels(), extra));
-                XYChart c = panel(columnWidth, h, null, bottom, xr, yr[q], log[q]);
+                String lik = p.likelihood(row.labels().get(0));
+                boolean oneLikelihood = row.labels().stream().allMatch(l -> p.likelihood(l).equals(lik));
+                double[] range = q == 0 && oneLikelihood && recRange.size() > 1 ? recRange.get(lik) : yr[q];
+                XYChart c = panel(columnWidth, h, null, bottom, xr, range, log[q]);
+                c.getStyler().setXAxisTitleColor(new Color(0, 0, 0, 0));
                 c.getStyler().setXAxisTicksVisible(bottom);
                 // Narrow panels: compact step labels (2k, 4k), closer together than XChart's default.
                 c.getStyler().setXAxisTickMarkSpacingHint(36);
@@ -198,9 +210,27 @@ public final class TrainingCurvesChart {
                     int x = q * (columnWidth + gap);
                     FigureLayout.paintChart(g, c, x, y);
                     Curves.paintCurves(g, c, x, y, rowCurves.get(r).get(q), log[q]);
+                    if (r == rows.size() - 1) paintXTitle(g, c, x, y, xr);
                 }
             }
         });
+    }
+
+    /**
+     * The x-axis title centred under the panel's plot frame, but never past the panel's right edge: with wide y labels
+     * (thousands of nats) the plot frame is narrower than the title, which XChart then let run into the next column.
+     * So XChart keeps the title's space (drawn transparent) and the title is drawn here.
+     */
+    private static void paintXTitle(Graphics2D g, XYChart c, int x, int y, double[] xr) {
+        String t = c.getXAxisTitle();
+        double w = textWidth(t, AXIS_TITLE_FONT);
+        double centre = Math.min(x + (c.getScreenXFromChart(xr[0]) + c.getScreenXFromChart(xr[1])) / 2,
+                x + c.getWidth() - c.getStyler().getChartPadding() - w / 2);
+        g.setFont(AXIS_TITLE_FONT);
+        g.setColor(TEXT);
+        double baseline = y + c.getHeight() - c.getStyler().getChartPadding()
+                - AXIS_TITLE_FONT.getLineMetrics(t, FigureLayout.FRC).getDescent();
+        drawText(g, t, centre - w / 2, baseline);
     }
 
     private static String note(int window, String reference) {

@@ -134,7 +134,7 @@ public final class Trainer {
                 // The last batch of an epoch may be short; the engine accepts any batch size.
                 BatchArrays arrays = b == batch ? full : last;
                 INDArray x = arrays.x(xBuf), eps = arrays.eps(eBuf);
-                Progress progress = new Progress(step, epoch, stepsPerEpoch, total, dim, latent);
+                Progress progress = new Progress(step, epoch, stepsPerEpoch, total, dim, latent, batch, n);
                 BatchStats stats = engine.forward(x, eps);
                 LossWeights weights = weighting.weights(progress, stats);
                 double loss = engine.step(weights);

@@ -37,6 +37,26 @@ class TranslateTest {
         assertTrue(out.contains("σ² = β/2 = 1.536"), out);
         assertTrue(out.contains("has w = 8.138e-05"), out);
         assertTrue(out.contains("no β-sweep runs under"), "an empty reports folder has nothing to compare with: " + out);
+        assertTrue(out.contains("no loss-conventions runs under") && out.contains("-Dexperiment=loss-conventions")
+                && out.contains("places your σ on its Gaussian σ sweep"), "and it says how to make them: " + out);
+    }
+
+    /** A squared error is placed by σ = √(β/2) on the Gaussian sweep, a likelihood by β on the Bernoulli rows. */
+    @Test
+    void placesTheConventionOnTheLossConventionsCurves() {
+        var mse = Translate.convention(Map.of("loss", "mse", "rec", "mean", "kl", "sum", "w", "0.00025", "pixels", "784",
+                "latents", "32"));
+        var sigmas = new java.util.TreeMap<Double, double[]>(Map.of(0.3, new double[] {24, -150, 126, 5, 0.011},
+                0.5, new double[] {11, 220, -231, 5, 0.016}));
+        // β = 0.00025·784 = 0.196, σ = √0.098 = 0.313: between the sweep's σ = 0.3 and 0.5.
+        String where = Translate.onConventionsCurve(mse, sigmas, Path.of("runs"));
+        assertTrue(where.contains("fixed-σ sweep") && where.contains("σ = 0.3 (SSE + 0.18·KL): rate 24.0, MSE per pixel 0.0110")
+                && where.contains("σ = 0.5 (SSE + 0.5·KL)"), where);
+        var nll = Translate.convention(Map.of("rec", "mean", "kl", "mean", "w", "0.1", "pixels", "784", "latents", "32"));
+        var betas = new java.util.TreeMap<Double, double[]>(Map.of(1.0, new double[] {14, 230, -244, 5, 0.02}));
+        String beyond = Translate.onConventionsCurve(nll, betas, Path.of("runs"));
+        assertTrue(beyond.contains("β = 1: rate 14.0, distortion 230.0") && beyond.contains("outside the measured range 1–1"),
+                beyond);
     }
 
     @Test
