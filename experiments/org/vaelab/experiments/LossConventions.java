@@ -42,7 +42,7 @@ import org.vaelab.weighting.WrittenLoss;
  * training images, evaluated on the first 2,000 test images (IW-NLL K = 100), 21 configurations × 5 seeds = 105 runs.
  * Three epochs: the claims here are equalities between two trainings of the same model on the same seeds, which hold
  * (or fail) at any length, and the Gaussian rows compare σ at one shared budget. The run behind the committed report
- * took WALL on 2 cores shared with other jobs (a probe put the 784-256-32 step at 5.5–7 ms of CPU, about 200–250
+ * took 41 min on 2 cores shared with other jobs (a probe put the 784-256-32 step at 5.5–7 ms of CPU, about 200–250
  * steps/s alone: 3 × 469 × 105 = 147,735 steps, 10–13 min, plus about 2 s of evaluation per run). A smaller model than the shootout's, so that five seeds fit: the claims here are equalities between two
  * trainings of the same model, which any model can show. {@code -Dbudget=smoke}: 1 epoch on 1,280 training and 200
  * test images, 2 seeds; an end-to-end check whose numbers say nothing.
