@@ -2,12 +2,17 @@ package org.vaelab.experiments;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.variational.BernoulliReconstructionDistribution;
 import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
@@ -53,8 +58,17 @@ import org.vaelab.weighting.ConstantBeta;
  * engines and nothing else; the output says so.
  *
  * <p>Printed lines: {@code train: X s/epoch, Y images/s} (vaelab), {@code iw-nll: Z s (K=1000, 1000 images)} (the
- * importance-weighted NLL of the trained model on the first 1,000 test images), {@code dl4j: …}, the ELBOs, the peak resident
- * memory and the thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too.
+ * importance-weighted NLL of the trained model on the first 1,000 test images), {@code sweep: R runs/hour} (what a
+ * sweep of the reference model gets done, derived below), {@code dl4j: …}, the ELBOs, the peak resident memory and the
+ * thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too, and when that file already
+ * holds an earlier bench, a last line gives each headline number's ratio to the earlier one.
+ *
+ * <p>Sweep throughput is derived, not measured by training a sweep (which would take minutes of both cores): a
+ * standard run of this model trains {@value #SWEEP_EPOCHS} epochs and is then evaluated as every run of a report is
+ * (the standard metrics and the IW-NLL with K = 100 on all 10,000 test images), so one run takes
+ * {@value #SWEEP_EPOCHS} × the measured s/epoch plus the measured time of exactly that evaluation of the trained model,
+ * and runs/hour = 3600 / that. It leaves out the JVM start and data loading, which a sweep pays once, and writing the
+ * run folder (well under a second). It is for one worker with every processor, the default ({@code -Dworkers}).
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=bench} (about two minutes; {@code -Depochs=N} changes the epochs of each,
  * default 3, at least 2).
@@ -68,6 +82,8 @@ public final class Bench implements Experiment {
     static final int DEFAULT_EPOCHS = 3;
     /** The importance-weighted NLL timing of docs/performance.md: K = 1000 samples for each of 1,000 test images. */
     static final int IW_K = 1000, IW_IMAGES = 1000;
+    /** Epochs of the standard run whose sweep throughput is reported. */
+    static final int SWEEP_EPOCHS = 10;
 
     @Override
     public String name() {
@@ -131,8 +147,13 @@ public final class Bench implements Experiment {
         out.println(trainLine);
         lines.add(trainLine);
         String iwLine;
+        double evalSeconds;
         try (var model = r.model()) {
-            elboOurs = TestSetEvaluator.evaluate(model, test, Binarization.NONE, Seeds.of(1).eval()).metrics().get(MetricId.ELBO);
+            // Evaluated as a run of a report is (RunConfig's K = 100 on every test image), and timed for the sweep line.
+            long e0 = System.nanoTime();
+            elboOurs = TestSetEvaluator.evaluate(model, test, Binarization.NONE, Seeds.of(1).eval(), IwNll.REPORT_K)
+                    .metrics().get(MetricId.ELBO);
+            evalSeconds = (System.nanoTime() - e0) / 1e9;
             // 3. Importance-weighted NLL on the trained model: K samples for each of the first IW_IMAGES test images.
             ImageDataset iwImages = DataSources.subset(test, IW_IMAGES);
             long t0 = System.nanoTime();
@@ -143,6 +164,9 @@ public final class Bench implements Experiment {
         }
         out.println(iwLine);
         lines.add(iwLine);
+        String sweepLine = sweepLine(ours, evalSeconds, train.n(), test.n());
+        out.println(sweepLine);
+        lines.add(sweepLine);
         long rssOurs = SystemInfo.peakRssMiB();
 
         // 2. DL4J's built-in VAE layer on the same data, batch order fixed per epoch.
@@ -159,8 +183,14 @@ public final class Bench implements Experiment {
             lines.add(l);
         }
         Path report = Path.of(o.reportsDir(), name(), "bench.md");
+        if (Files.isRegularFile(report)) {
+            String before = Files.readString(report);
+            String ratios = comparison(headline(String.join("\n", lines)), headline(before), commit(before));
+            out.println(ratios);
+            lines.add(ratios);
+        }
         var machine = SystemInfo.hardware();
-        AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + iwLine + "; " + dl4jLine)
+        AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + iwLine + "; " + sweepLine + "; " + dl4jLine)
                 + "\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
                 + "Machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; "
                 + "git commit `" + SystemInfo.git()[0] + "`. Reproduce: `mvn -q compile exec:java -Dexperiment=bench" + o.asFlags() + "`.\n");
@@ -215,6 +245,64 @@ public final class Bench implements Experiment {
         return new Dl4jResult(timed[timed.length / 2], -negElbo / test.n());
     }
 
+    /** The sweep line: runs/hour of a standard {@value #SWEEP_EPOCHS}-epoch run, from its measured parts. */
+    static String sweepLine(double secondsPerEpoch, double evalSeconds, int trainImages, int testImages) {
+        double run = SWEEP_EPOCHS * secondsPerEpoch + evalSeconds;
+        return String.format(Locale.ROOT, "sweep: %.0f runs/hour (a %d-epoch run on %d training images: %d × %.2f s/epoch"
+                        + " + %.1f s evaluation, IW-NLL K=%d on %d test images, = %.1f s; 1 worker with every processor)",
+                3600 / run, SWEEP_EPOCHS, trainImages, SWEEP_EPOCHS, secondsPerEpoch, evalSeconds, IwNll.REPORT_K,
+                testImages, run);
+    }
+
+    /** The headline figures a bench prints, each with the pattern of its line; the first number after it is the figure. */
+    private static final Map<String, Pattern> HEADLINES = headlinePatterns();
+
+    private static Map<String, Pattern> headlinePatterns() {
+        Map<String, Pattern> m = new LinkedHashMap<>();
+        m.put("train s/epoch", Pattern.compile("(?m)^train: ([0-9.]+) s/epoch"));
+        m.put("iw-nll s", Pattern.compile("(?m)^iw-nll: ([0-9.]+) s"));
+        m.put("sweep runs/hour", Pattern.compile("(?m)^sweep: ([0-9.]+) runs/hour"));
+        m.put("dl4j s/epoch", Pattern.compile("(?m)^dl4j: ([0-9.]+) s/epoch"));
+        m.put("peak RSS MiB", Pattern.compile("(?m)^peak RSS: ([0-9]+) MiB after vaelab's part"));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The headline figures found in a bench's lines or its bench.md, by name, in {@link #HEADLINES}' order. */
+    static Map<String, Double> headline(String text) {
+        Map<String, Double> found = new LinkedHashMap<>();
+        HEADLINES.forEach((name, pattern) -> {
+            var m = pattern.matcher(text);
+            if (m.find()) found.put(name, Double.parseDouble(m.group(1)));
+        });
+        return found;
+    }
+
+    /** The git commit a bench.md names, or null. */
+    static String commit(String benchMd) {
+        var m = Pattern.compile("git commit `([0-9a-f]+)`").matcher(benchMd);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * One line with each headline figure's ratio now / before, for the figures both benches have: below 1 is
+     * faster or smaller, except runs/hour, where above 1 is faster.
+     */
+    static String comparison(Map<String, Double> now, Map<String, Double> before, String beforeCommit) {
+        List<String> parts = new ArrayList<>();
+        now.forEach((name, v) -> {
+            Double b = before.get(name);
+            if (b != null && b > 0) parts.add(String.format(Locale.ROOT, "%s %.2f× (%s → %s)", name, v / b, plain(b), plain(v)));
+        });
+        String which = "the previous bench.md" + (beforeCommit == null ? "" : " (commit " + beforeCommit.substring(0, Math.min(12, beforeCommit.length())) + ")");
+        if (parts.isEmpty()) return "vs " + which + ": no headline figure in common";
+        return "vs " + which + ", now/before: " + String.join(", ", parts)
+                + " (below 1 is faster or smaller, but for runs/hour above 1 is faster)";
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
     private static double medianEpochSeconds(List<Long> ends) {
         // ends[0] closes the warm-up epoch; each later epoch is the gap to the previous end.
         double[] s = new double[ends.size() - 1];
@@ -225,7 +313,7 @@ public final class Bench implements Experiment {
 
     private static String settings() {
         var h = SystemInfo.hardware();
-        return String.format("%s, %s cores, max heap %s MiB, ND4J %s", SystemInfo.threadSettings(), h.get("cores"),
+        return String.format("%s of %s cores, max heap %s MiB, ND4J %s", SystemInfo.threadSettings(), h.get("cores"),
                 h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"));
     }
 }

@@ -36,6 +36,14 @@ final class ChildProcess {
      * (Ctrl-C, {@code kill}) is passed on to the child through a shutdown hook.
      */
     static int run(ProcessBuilder pb) throws IOException, InterruptedException {
+        return start(pb).waitFor();
+    }
+
+    /**
+     * Starts {@code pb} as a child that exits when this process dies, and returns it: as {@link #run}, for a caller
+     * that starts several (the workers of {@code -Dworkers}) and reads their output itself.
+     */
+    static Process start(ProcessBuilder pb) throws IOException {
         pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         Process child = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,7 +55,7 @@ final class ChildProcess {
                 Thread.currentThread().interrupt();
             }
         }, "vaelab-stop-child"));
-        return child.waitFor();
+        return child;
     }
 
     /**

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.vaelab.cpu.CpuAllocation;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.ExperimentRegistry;
 import org.vaelab.experiment.ExperimentRunner;
+import org.vaelab.experiment.Launch;
 import org.vaelab.experiment.Overrides;
 import org.vaelab.train.Trainer;
 
@@ -38,8 +40,9 @@ import org.vaelab.train.Trainer;
  *
  * <p>Matrix products get every core, ND4J's own element-wise ops one thread: ND4J sets OpenBLAS's thread count to
  * {@code OMP_NUM_THREADS} when it starts, unless {@code ND4J_SKIP_BLAS_THREADS} is set, so the child gets
- * {@code ND4J_SKIP_BLAS_THREADS=1} and {@code OPENBLAS_NUM_THREADS} = the available processors (each only when
- * unset). With 2 OpenBLAS threads a training step of the reference model took 8.6 ms against 10.3 ms with 1
+ * {@code ND4J_SKIP_BLAS_THREADS=1} and {@code OPENBLAS_NUM_THREADS} = the processors this process may use (each only
+ * when unset): its allocation ({@link CpuAllocation}: affinity, cgroup quota, Slurm's {@code SLURM_CPUS_PER_TASK}),
+ * not the machine's cores, so that a 1-CPU Slurm task runs one thread. With 2 OpenBLAS threads a training step of the reference model took 8.6 ms against 10.3 ms with 1
  * (median of 3 interleaved runs on 2 cores, element-wise work single-threaded).
  *
  * <p>The element-wise passes and Adam now run on two Java threads between the products ({@code RowSplit}), on the
@@ -48,6 +51,9 @@ import org.vaelab.train.Trainer;
  * with both versions of the code in one JVM, alternating: the threaded passes took the step to 0.85–0.88 of the
  * single-threaded passes' time with the short timeout, 0.84–1.05 without it, and the importance-weighted NLL's
  * decoder calls from 1.03 to 0.78.
+ *
+ * <p>With {@code -Dworkers=N} (N &gt; 1) the launcher starts N such children on the same plan instead of one, each
+ * with its share of the allocation ({@link Workers}); it does so even when the user set {@code OMP_NUM_THREADS}.
  */
 public final class Main {
 
@@ -71,7 +77,7 @@ public final class Main {
      */
     public static void main(String[] args) throws Exception {
         ChildProcess.exitWithParent();
-        boolean launcher = System.getenv("OMP_NUM_THREADS") == null && System.getenv("VAELAB_CHILD") == null;
+        boolean launcher = System.getenv("OMP_NUM_THREADS") == null && !child();
         System.exit(run(System.getProperties(), launcher));
     }
 
@@ -79,13 +85,15 @@ public final class Main {
      * Parses and checks the options in {@code props}, so that a bad command line fails at once, before a child JVM
      * starts or anything trains; then lists the experiments, relaunches, or runs the chosen one.
      *
-     * @param relaunch start a child JVM with the thread settings and return its exit code, instead of running here
+     * @param relaunch start a child JVM with the thread settings and return its exit code, instead of running here;
+     *     with more than one worker ({@code -Dworkers}) children are started unless this is one
      * @return the exit code (see {@link #BAD_USAGE} and the others)
      */
     static int run(Properties props, boolean relaunch) throws IOException, InterruptedException, URISyntaxException {
         ExperimentRegistry registry = ExperimentRegistry.standard();
         Overrides overrides;
         Experiment experiment;
+        int workers = 1;
         try {
             overrides = Overrides.from(props);
             String name = overrides.experiment();
@@ -96,11 +104,14 @@ public final class Main {
                 return name.isEmpty() ? BAD_USAGE : 0;
             }
             experiment = overrides.configure(registry.get(name));
+            // A worker learns from its environment which one it is; the launcher splits its own allocation.
+            if (child()) overrides = overrides.withLaunch(Workers.launchOf(System.getenv(Workers.WORKER), overrides.launch()));
+            else workers = overrides.launch().workerCount(experiment, overrides.verify(), CpuAllocation.current());
         } catch (IllegalArgumentException e) {
             System.err.println("vaelab: " + e.getMessage());
             return BAD_USAGE;
         }
-        if (relaunch) return relaunch(overrides.launch());
+        if (relaunch || workers > 1) return relaunch(overrides.launch(), workers);
         // Before any ND4J class loads: its start-up banner is INFO-level slf4j output.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", overrides.launch().verbose() ? "info" : "warn");
         return run(experiment, overrides);
@@ -129,7 +140,7 @@ public final class Main {
      * Starts this class again in a child JVM whose environment has the thread settings ND4J needs, with every vaelab
      * option, and returns its exit code. The child stops when this process dies ({@link ChildProcess}).
      */
-    private static int relaunch(Overrides.Launch launch) throws IOException, InterruptedException, URISyntaxException {
+    private static int relaunch(Launch launch, int workers) throws IOException, InterruptedException, URISyntaxException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + launch.xmx());
@@ -139,19 +150,27 @@ public final class Main {
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add(Main.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        Map<String, String> env = pb.environment();
-        CoreType coreType = CoreType.choose(env.get("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
+        CoreType coreType = CoreType.choose(System.getenv("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
         // The choice is in every run's provenance and the sweep's "threads:" line; the why only when asked.
         if (coreType.note() != null && launch.verbose()) System.err.println("vaelab: " + coreType.note());
-        childEnvironment(env, Runtime.getRuntime().availableProcessors(), coreType.value());
+        CpuAllocation cpus = CpuAllocation.current();
+        if (workers > 1) return Workers.run(cmd, workers, cpus, coreType.value());
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        childEnvironment(pb.environment(), cpus.cpus(), coreType.value());
         return ChildProcess.run(pb);
+    }
+
+    /** Whether this JVM is a child started by the launcher (one worker or several). */
+    private static boolean child() {
+        return System.getenv("VAELAB_CHILD") != null;
     }
 
     /**
      * Adds the child's thread and BLAS settings to {@code env} (a copy of this process's environment): the OpenMP
      * settings and the chosen core type always, the others only where the user has not set them.
      *
+     * @param cores the processors the child may use: this process's allocation ({@link CpuAllocation}), or a
+     *     worker's share of it
      * @param coreType the OpenBLAS core type the child runs with ({@link CoreType#choose}), or null to leave it to
      *     OpenBLAS
      */

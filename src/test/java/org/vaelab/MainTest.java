@@ -106,6 +106,12 @@ class MainTest {
         assertBadUsage(capture(true, "experiment", "bench", "iwK", "100"), "-DiwK=100 is not used by bench, which accepts -Depochs, -DtrainLimit");
         assertBadUsage(capture(true, "experiment", "metrics-check", "prune", "true"), "-Dprune=true is not used by metrics-check");
         assertBadUsage(capture(true, "experiment", "list", "seed", "3"), "did you mean -Dseeds?");
+        int tooMany = org.vaelab.cpu.CpuAllocation.current().cpus() + 1;
+        assertBadUsage(capture(true, "experiment", "quickstart", "workers", Integer.toString(tooMany)),
+                "-Dworkers=" + tooMany + " is not valid: this process may use ");
+        assertBadUsage(capture(true, "experiment", "quickstart", "workers", "2", "verify", "true"), "-Dworkers=2 ");
+        assertBadUsage(capture(true, "experiment", "bench", "workers", "2"), "-Dworkers=2 is not used by bench");
+        assertBadUsage(capture(false, "experiment", "quickstart", "workers", "0"), "-Dworkers=0 is not valid");
     }
 
     /** Every option candidate reaches the child, so an option added later cannot silently disappear on the way. */

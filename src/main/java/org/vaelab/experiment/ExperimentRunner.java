@@ -79,7 +79,8 @@ public final class ExperimentRunner {
      * restart while an old process still runs): each run is claimed with a {@link StoreLock} before it is trained,
      * a process that finds a run claimed goes on with the others and comes back to it at the end (waiting for it,
      * unless it is a shard), and the report is written under a lock of its own by whoever completes the plan. A
-     * process that dies releases its claims with it. A plan that differs from the experiment's own (any override
+     * process that dies releases its claims with it. The workers of one launch ({@code -Dworkers}, {@link Launch})
+     * are such processes; they try the runs in different orders, and only the first waits and reports. A plan that differs from the experiment's own (any override
      * such as {@code -Depochs}) is a variant and writes to its own folder ({@link ReportFolder}); nothing is deleted
      * unless {@code -Dprune=true} asks for it.
      */
@@ -91,14 +92,18 @@ public final class ExperimentRunner {
         Path dir = folder.dir();
         Path runsDir = dir.resolve("runs");
         Shard shard = overrides.shard();
-        out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
-                shard == null ? "" : ", shard " + shard + " of them", dir);
-        if (folder.variant())
+        Launch launch = overrides.launch();
+        // Worker 1 speaks for the plan; the other workers of a launch name only the runs they train.
+        if (!launch.helper())
+            out.printf("vaelab: %s (%d runs%s) -> %s%n", experiment.name(), runs.size(),
+                    shard == null ? "" : ", shard " + shard + " of them", dir);
+        if (folder.variant() && !launch.helper())
             out.printf("this is a variant of %s (%s): its report and runs go to %s; the %s report is not touched%n",
                     experiment.name(), folder.describe(), dir, experiment.name());
-        out.printf("threads: %s, %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
+        out.printf("threads: %s of %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
 
         Context ctx = new Context();
+        ctx.siblings = launch.workers() != null && launch.workers() > 1;
         if (folder.variant()) ctx.canonicalRuns = Path.of(overrides.reportsDir(), experiment.name(), "runs");
         // Keys first: they load every data set and check it fits the model, so missing or wrong data fails before
         // anything is written.
@@ -111,28 +116,33 @@ public final class ExperimentRunner {
         // A read-only or full disk is found now, not after hours of training. A run writes well under 8 MB
         // (the shootout's largest: 6.6 MB of weights, 1.4 MB of posterior and logs).
         AtomicFiles.checkWritable(runsDir, (long) runs.size() * 8_000_000L);
-        Instant invoked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant invoked = (launch.launched() != null ? launch.launched() : Instant.now()).truncatedTo(ChronoUnit.SECONDS);
         RunRecord[] records = new RunRecord[runs.size()];
         List<Integer> claimedElsewhere = new ArrayList<>();
         int missing = 0;
         long t0 = System.nanoTime();
+        List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
+            Optional<RunRecord> done = reusable(runsDir, runs.get(i), keys[i], ctx, overrides.fresh(), invoked);
+            if (done.isPresent()) {
+                if (!launch.helper())
+                    out.println(tag(i, runs.size(), runs.get(i)) + ": finished earlier with the same config, numerics and"
+                            + " data; reused (-Dfresh=true retrains)");
+                records[i] = done.get();
+            } else if (shard != null && !shard.includes(i)) {
+                missing++;
+            } else {
+                todo.add(i);
+            }
+        }
+        for (int i : launch.order(todo)) {
             RunConfig c = runs.get(i);
             String tag = tag(i, runs.size(), c);
-            Optional<RunRecord> done = reusable(runsDir, c, keys[i], ctx, overrides.fresh(), invoked);
-            if (done.isPresent()) {
-                out.println(tag + ": finished earlier with the same config, numerics and data; reused (-Dfresh=true retrains)");
-                records[i] = done.get();
-                continue;
-            }
-            if (shard != null && !shard.includes(i)) {
-                missing++;
-                continue;
-            }
             Optional<StoreLock> claim = StoreLock.tryAcquire(runsDir, RunFiles.folderName(c, keys[i]));
             if (claim.isEmpty()) {
-                out.println(tag + ": being trained by another process ("
-                        + StoreLock.holder(runsDir, RunFiles.folderName(c, keys[i])) + "); going on with the others");
+                if (!ctx.siblings)
+                    out.println(tag + ": being trained by another process ("
+                            + StoreLock.holder(runsDir, RunFiles.folderName(c, keys[i])) + "); going on with the others");
                 claimedElsewhere.add(i);
                 continue;
             }
@@ -140,6 +150,7 @@ public final class ExperimentRunner {
                 records[i] = trainOrReuse(runsDir, c, keys[i], ctx, tag, overrides.fresh(), invoked);
             }
         }
+        if (launch.helper()) return helperDone(launch, records, runs.size(), dir, t0);
         for (int i : claimedElsewhere) {
             RunConfig c = runs.get(i);
             String tag = tag(i, runs.size(), c);
@@ -201,6 +212,21 @@ public final class ExperimentRunner {
         return new Result(dir, report, all.size(), finished.size(), failed);
     }
 
+    /**
+     * The end of a worker other than the first ({@link Launch#helper()}): it has trained what it could claim, and
+     * worker 1 waits for the rest and writes the report. Its result counts only the runs it holds a record of.
+     */
+    private Result helperDone(Launch launch, RunRecord[] records, int planned, Path dir, long t0) {
+        int finished = 0, failed = 0;
+        for (RunRecord r : records) {
+            if (r != null && r.failed()) failed++;
+            else if (r != null) finished++;
+        }
+        out.printf("worker %d of %d done in %s: nothing left to claim; worker 1 writes the report%n", launch.worker(),
+                launch.workers(), ConsoleProgress.clock((System.nanoTime() - t0) / 1e9));
+        return new Result(dir, null, planned, finished, failed);
+    }
+
     private static String tag(int i, int n, RunConfig c) {
         return String.format("[%d/%d] %s seed %d", i + 1, n, c.label(), c.seed());
     }
@@ -246,7 +272,7 @@ public final class ExperimentRunner {
         RunCheck check = RunFiles.check(folder, c);
         Optional<RunRecord> done = reusable(check, c, key, ctx, fresh, invoked);
         if (done.isPresent()) {
-            out.println(tag + ": finished by another process meanwhile; reused");
+            if (!ctx.siblings) out.println(tag + ": finished by another process meanwhile; reused");
             return done.get();
         }
         if (check instanceof RunCheck.Damaged d) {
@@ -380,6 +406,11 @@ public final class ExperimentRunner {
         final String code = CodeVersion.sha256();
         /** Whether the warning about reused runs of other code was printed (once per invocation is enough). */
         boolean warnedCode;
+        /**
+         * Whether this process is one of several workers of a launch: the processes it meets in the store are then
+         * mostly its siblings, whose own lines say what they train, so it does not say that it skips or reuses them.
+         */
+        boolean siblings;
         /** For a variant, the canonical plan's run store, whose trained runs it may copy; else null. */
         Path canonicalRuns;
 

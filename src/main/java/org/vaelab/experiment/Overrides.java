@@ -36,6 +36,8 @@ import org.vaelab.train.RunConfig;
  *   <li>{@code budget}: a named compute budget out of {@link Experiment#budgets()}; {@link #configure} hands it to
  *       the experiment</li>
  *   <li>{@code prune}: delete run folders of configurations no longer in the plan</li>
+ *   <li>{@code workers}: how many processes train runs of the plan at once on this machine ({@link Launch}); a
+ *       setting of the launch, not of the plan, so it changes no run and makes no variant</li>
  *   <li>{@code vaelab.dataset}: the data set of every arm instead of the experiment's own: a built-in name
  *       ({@link org.vaelab.data.DataSources#names()}) or a user's files, {@code npy:TRAIN[,TEST]},
  *       {@code idx:FOLDER} or {@code csv:TRAIN[,TEST]} ({@link org.vaelab.data.UserData}); the plan is then a
@@ -102,23 +104,16 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
                 budget, iwK, prune, experiment, launch, given, null);
     }
 
-    /**
-     * Settings of the process rather than of the experiment.
-     *
-     * @param xmx              the child JVM's maximum heap ({@code vaelab.xmx}, default {@code 2g})
-     * @param openblasCoreType the OpenBLAS kernels to use ({@code vaelab.openblasCoreType}), or null to let vaelab
-     *                         choose from the CPU's flags
-     * @param verbose          show ND4J's start-up logging ({@code vaelab.verbose})
-     */
-    public record Launch(String xmx, String openblasCoreType, boolean verbose) {
-        /** 2 GB of heap: the shootout's largest data set and model need about 1.2 GB. */
-        public static final Launch DEFAULTS = new Launch("2g", null, false);
+    /** These overrides with other launch settings: how {@code Main} tells a worker which one it is. */
+    public Overrides withLaunch(Launch l) {
+        return new Overrides(seeds, epochs, batch, lr, trainLimit, testLimit, fresh, reportsDir, shard, verify,
+                verifySample, tolerance, budget, iwK, prune, experiment, l, given, dataset);
     }
 
     /** The options an experiment may use, in help order; {@link Experiment#options()} declares which it does. */
     public static final List<String> EXPERIMENT_KEYS = List.of("seeds", "epochs", "batch", "lr", "trainLimit",
             "testLimit", "fresh", "shard", "verify", "verifySample", "tolerance", "iwK", "budget", "prune",
-            "vaelab.dataset");
+            "vaelab.dataset", "workers");
 
     /** Settings every experiment accepts: which experiment, and the {@code vaelab.*} settings of the process. */
     public static final List<String> GLOBAL_KEYS = List.of("experiment", "vaelab.reports", "vaelab.data",
@@ -163,7 +158,7 @@ public record Overrides(Integer seeds, Integer epochs, Integer batch, Double lr,
         if (reports.isBlank()) throw bad("vaelab.reports", reports, "a folder, e.g. reports");
         String coreType = p.getProperty("vaelab.openblasCoreType");
         Launch launch = new Launch(heapSize(p), coreType == null || coreType.isBlank() ? null : coreType.trim(),
-                bool(p, "vaelab.verbose"));
+                bool(p, "vaelab.verbose"), intFrom(p, "workers", 1, " (runs trained at once)"), 1, null);
         return new Overrides(
                 intFrom(p, "seeds", 1, ""), intFrom(p, "epochs", 1, ""), intFrom(p, "batch", 1, ""), rate(p, "lr"),
                 intFrom(p, "trainLimit", 0, " (0 = all images)"), intFrom(p, "testLimit", 0, " (0 = all images)"),

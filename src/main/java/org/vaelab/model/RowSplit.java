@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.vaelab.cpu.CpuAllocation;
 
 /**
  * Runs a loop over rows as {@value #PARTS} fixed parts, shared between the calling thread and one helper thread, so
@@ -35,8 +36,12 @@ final class RowSplit {
     /** Spin iterations of the idle helper before it parks (a few µs): 0, 400 and 5,000 timed alike within noise. */
     private static final int HELPER_SPINS = 100;
 
-    /** The process-wide instance: one helper thread for the one core that is not the caller's. */
-    static final RowSplit SHARED = new RowSplit(Runtime.getRuntime().availableProcessors() > 1);
+    /**
+     * The process-wide instance: one helper thread for a second processor, if this process may use one. The count is
+     * the allocation ({@link CpuAllocation}: affinity, cgroup quota, Slurm, a worker's share), not the machine's cores,
+     * so a worker given one processor never runs a second Java thread beside its own.
+     */
+    static final RowSplit SHARED = new RowSplit(CpuAllocation.current().cpus() > 1);
 
     private final Thread helper;
     /** Held by the one caller using the helper; not reentrant, so a run inside a body runs on its caller alone. */

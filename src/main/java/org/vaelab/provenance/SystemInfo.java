@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.vaelab.cpu.CpuAllocation;
 
 /** Versions, hardware and code revision, captured once per process and recorded with every run. */
 public final class SystemInfo {
@@ -32,19 +33,27 @@ public final class SystemInfo {
         return v;
     }
 
-    /** CPU model, core count, maximum heap and the thread settings in force. */
+    /**
+     * CPU model, core count (what the JVM sees), the processors this process may use and what limits them
+     * ({@link CpuAllocation#describe()}), maximum heap and the thread settings in force.
+     */
     public static Map<String, String> hardware() {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("cpu", cpuModel());
         h.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        h.put("cpus", CpuAllocation.current().describe());
         h.put("maxHeapMiB", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
         for (String name : THREAD_VARIABLES) h.put(name, String.valueOf(System.getenv(name)));
         return h;
     }
 
-    /** The thread settings in force, as {@code NAME=value, …} over {@link #THREAD_VARIABLES}, for start-up lines. */
+    /**
+     * The thread settings in force, as {@code NAME=value, …} over {@link #THREAD_VARIABLES}, then the processors this
+     * process may use ({@code cpus 1 (availableProcessors=2, SLURM_CPUS_PER_TASK=1)}), for start-up lines.
+     */
     public static String threadSettings() {
-        return THREAD_VARIABLES.stream().map(name -> name + "=" + System.getenv(name)).collect(Collectors.joining(", "));
+        return THREAD_VARIABLES.stream().map(name -> name + "=" + System.getenv(name)).collect(Collectors.joining(", "))
+                + ", cpus " + CpuAllocation.current().describe();
     }
 
     /** Peak resident memory of this process in MiB (VmHWM from /proc/self/status), or -1 where unavailable. */

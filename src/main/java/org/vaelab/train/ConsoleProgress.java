@@ -21,8 +21,15 @@ public final class ConsoleProgress implements Trainer.Listener {
     private long warmedAt = -1;
     private long warmedSteps;
 
+    /**
+     * Set to {@code 1} by the launcher in the environment of workers whose output it shows on a terminal: a worker's
+     * output is a pipe, so it cannot see the terminal itself, and the launcher keeps one redrawn line per worker.
+     */
+    public static final String LIVE = "VAELAB_LIVE_PROGRESS";
+
+    /** Progress lines on {@code out}, each starting with {@code prefix}; redrawn in place on a terminal. */
     public ConsoleProgress(PrintStream out, String prefix) {
-        this(out, prefix, System.console() != null);
+        this(out, prefix, System.console() != null || "1".equals(System.getenv(LIVE)));
     }
 
     ConsoleProgress(PrintStream out, String prefix, boolean interactive) {

@@ -89,17 +89,35 @@ class OverridesTest {
 
     @Test
     void processSettingsAreParsedHereToo() {
-        Overrides.Launch defaults = Overrides.from(props()).launch();
-        assertEquals(Overrides.Launch.DEFAULTS, defaults);
+        Launch defaults = Overrides.from(props()).launch();
+        assertEquals(Launch.DEFAULTS, defaults);
         assertEquals("2g", defaults.xmx());
-        Overrides.Launch l = Overrides.from(props("vaelab.xmx", "4g", "vaelab.openblasCoreType", " Haswell ",
+        Launch l = Overrides.from(props("vaelab.xmx", "4g", "vaelab.openblasCoreType", " Haswell ",
                 "vaelab.verbose", "true", "vaelab.data", "/data", "vaelab.repo", "/repo")).launch();
-        assertEquals(new Overrides.Launch("4g", "Haswell", true), l);
+        assertEquals(new Launch("4g", "Haswell", true), l);
         assertNull(Overrides.from(props("vaelab.openblasCoreType", " ")).launch().openblasCoreType(), "blank: vaelab chooses");
         assertEquals("-Dvaelab.xmx=4 is not valid: expected a heap size with its unit, e.g. 4g or 3072m", refused("vaelab.xmx", "4"));
         assertEquals("-Dvaelab.verbose=yes is not valid: expected true or false", refused("vaelab.verbose", "yes"));
         assertEquals("quickstart", Overrides.from(props("experiment", " quickstart")).experiment());
         assertEquals("", Overrides.from(props()).experiment());
+    }
+
+    /** -Dworkers is a launch setting: parsed and checked here, but no part of the plan, its folder or its command. */
+    @Test
+    void workersIsALaunchSettingThatChangesNoRun() {
+        assertNull(Overrides.from(props()).launch().workers(), "absent: the launcher's default");
+        Overrides two = Overrides.from(props("workers", "2", "experiment", "quickstart"));
+        assertEquals(2, two.launch().workers());
+        assertEquals(1, two.launch().worker(), "the launcher is worker 1");
+        Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
+        assertEquals(Overrides.none().runs(quickstart), two.runs(two.configure(quickstart)));
+        assertEquals("", two.asFlags(), "not in the report's command");
+        ReportFolder folder = ReportFolder.of(java.nio.file.Path.of("reports"), quickstart, two);
+        assertFalse(folder.variant(), folder.toString());
+        assertEquals("-Dworkers=0 is not valid: expected a whole number from 1 to 2147483647 (runs trained at once)",
+                refused("workers", "0"));
+        assertEquals("-Dworker=2 is not a vaelab option: did you mean -Dworkers?", refused("worker", "2"));
+        assertTrue(refusedBy("bench", "workers", "2").startsWith("-Dworkers=2 is not used by bench"), "not a sweep");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package org.vaelab.experiment;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.vaelab.cpu.CpuAllocation;
+
+/**
+ * Settings of the process rather than of the experiment: they change how runs are trained, never which runs or
+ * their numbers, so none of them is part of a run's configuration or key.
+ *
+ * <p>Workers: with {@code -Dworkers=N} the launcher starts N JVMs on the same plan, each with its share of the
+ * processors ({@link CpuAllocation#share}). They share the run store, whose per-run claims make each run train
+ * once. Worker k tries the runs still to train in its own order ({@link #order}): every N-th from the k-th on
+ * first, so that the workers start on different runs and do not meet at each claim, then the others' in turn, so
+ * that a worker whose runs were quick takes over those still waiting. Worker 1 also waits for the runs the others
+ * are training and writes the report; the others stop when nothing is left to claim.
+ *
+ * @param xmx              the child JVM's maximum heap ({@code vaelab.xmx}, default {@code 2g})
+ * @param openblasCoreType the OpenBLAS kernels to use ({@code vaelab.openblasCoreType}), or null to let vaelab
+ *                         choose from the CPU's flags
+ * @param verbose          show ND4J's start-up logging ({@code vaelab.verbose})
+ * @param workers          processes training runs at once ({@code workers}), or null for the default
+ *                         ({@link #workerCount})
+ * @param worker           which of them this process is, from 1 (the launcher, and a process started alone, are 1)
+ * @param launched         when the launcher started the workers, or null for a process started alone: runs that
+ *                         finished since then count as this invocation's for {@code -Dfresh=true}, so that a worker
+ *                         that starts late does not train again what a quicker one has just trained
+ */
+public record Launch(String xmx, String openblasCoreType, boolean verbose, Integer workers, int worker,
+                     Instant launched) {
+
+    /** 2 GB of heap: the shootout's largest data set and model need about 1.2 GB. */
+    public static final Launch DEFAULTS = new Launch("2g", null, false);
+
+    /** Checks the worker numbers. */
+    public Launch {
+        if (workers != null && workers < 1)
+            throw new IllegalArgumentException("-Dworkers=" + workers + " is not valid: expected at least 1");
+        if (worker < 1 || worker > (workers == null ? 1 : workers))
+            throw new IllegalArgumentException("worker " + worker + " is not one of 1 to " + (workers == null ? 1 : workers));
+    }
+
+    /** The settings without workers: the default count, and this process the first. */
+    public Launch(String xmx, String openblasCoreType, boolean verbose) {
+        this(xmx, openblasCoreType, verbose, null, 1, null);
+    }
+
+    /** These settings as seen by worker {@code k} of {@code n} started at {@code launched}, as the launcher hands them over. */
+    public Launch asWorker(int k, int n, Instant launched) {
+        return new Launch(xmx, openblasCoreType, verbose, n, k, launched);
+    }
+
+    /** Whether this process is a worker other than the first: it trains what it can claim, and neither waits nor reports. */
+    public boolean helper() {
+        return worker > 1;
+    }
+
+    /**
+     * How many workers the launcher starts for experiment {@code e}: {@code -Dworkers} if given, else the default, one
+     * for an experiment that is not a sweep (it does not take {@code workers}) or for {@code -Dverify=true}.
+     *
+     * @throws IllegalArgumentException if more workers are asked for than there are processors to give them, or
+     *     several for a verification, which re-runs in one process
+     */
+    public int workerCount(Experiment e, boolean verify, CpuAllocation cpus) {
+        if (workers == null) return verify || !e.options().contains("workers") ? 1 : defaultWorkers(cpus);
+        if (workers > cpus.cpus())
+            throw new IllegalArgumentException("-Dworkers=" + workers + " is not valid: this process may use "
+                    + cpus.describe() + " processors and each worker needs one, so expected 1 to " + cpus.cpus());
+        if (workers > 1 && verify)
+            throw new IllegalArgumentException("-Dworkers=" + workers + " does not apply to -Dverify=true, which re-runs"
+                    + " the runs in one process: drop -Dworkers");
+        return workers;
+    }
+
+    /** The workers of a sweep when {@code -Dworkers} is not given. */
+    static int defaultWorkers(CpuAllocation cpus) {
+        return 1;
+    }
+
+    /**
+     * The order in which this worker tries the runs still to train ({@code todo}, in plan order): positions
+     * {@code worker − 1}, {@code worker − 1 + workers}, … first, then the next worker's, and so on round to its own.
+     * One worker takes them in plan order.
+     */
+    public List<Integer> order(List<Integer> todo) {
+        int n = workers == null ? 1 : workers;
+        List<Integer> order = new ArrayList<>(todo.size());
+        for (int j = 0; j < n; j++) {
+            int slice = (worker - 1 + j) % n;
+            for (int p = slice; p < todo.size(); p += n) order.add(todo.get(p));
+        }
+        return order;
+    }
+}
