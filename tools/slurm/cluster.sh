@@ -61,11 +61,22 @@ install_packages() {
   command -v apt-get >/dev/null || die "slurm-wlm and munge are not installed and there is no apt-get here (this script knows Debian's packages only)"
   say "installing slurm-wlm and munge with apt-get (log: $DIR/log/apt.log)"
   export DEBIAN_FRONTEND=noninteractive
-  if ! { apt-get update -qq && apt-get install -y -qq slurm-wlm munge; } >"$DIR/log/apt.log" 2>&1; then
-    tail_log "$DIR/log/apt.log"
-    die "apt-get could not install slurm-wlm and munge; its log: $DIR/log/apt.log"
+  # The packages would start the system's munged and try slurmctld and slurmd, which fail without /etc/slurm's
+  # config and can fail the install. A policy-rc.d that denies starts (as container images ship) prevents that;
+  # one is written only where none exists, and removed after.
+  local policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\n# vaelab tools/slurm/cluster.sh, during apt-get install only\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
   fi
-  # The packages may try to start their services; ours run on their own socket and config, so those do not matter.
+  local rc=0
+  { apt-get update -qq && apt-get install -y -qq slurm-wlm munge; } >"$DIR/log/apt.log" 2>&1 || rc=$?
+  [ -z "$policy" ] || rm -f "$policy"
+  if [ $rc != 0 ]; then
+    tail_log "$DIR/log/apt.log"
+    die "apt-get could not install slurm-wlm and munge (exit code $rc); its log: $DIR/log/apt.log"
+  fi
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -178,7 +189,7 @@ up() {
     down quiet
     STARTING=1
     mkdir -p "$DIR/log" "$DIR/run" "$DIR/state/slurmctld" "$DIR/state/slurmd"
-    rm -f "$DIR"/log/*.log "$DIR"/log/*.stderr
+    rm -f "$DIR"/log/{munged,slurmctld,slurmd}.{log,stderr}   # apt.log, if any, is this run's: kept
     write_config
     start_munged
     start_slurm_daemon slurmctld "scontrol ping" "$CTLD_PORT"
