@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration test: vaelab under a real Slurm (docs/slurm.md). As root; 9-12 minutes on 2 busy cores:
+# Integration test: vaelab under a real Slurm (docs/slurm.md). As root; 12-15 minutes on 2 cores busy with other work:
 #
 #   tools/slurm/test.sh
 #
