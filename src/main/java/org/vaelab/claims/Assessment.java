@@ -58,13 +58,18 @@ public record Assessment(Claim claim, Map<String, Verdict> verdicts) {
         return verdicts.values().stream().map(Verdict::outcome).distinct().count() > 1;
     }
 
+    /** Whether the claim was re-run, decided (reproduced or not) in the base setting, and decided alike in every setting. */
+    public boolean robust() {
+        return reRun() && !fragile() && base().outcome() != Outcome.INCONCLUSIVE;
+    }
+
     /**
-     * In words: "not re-run", "robust: reproduced in all 3 settings", or "fragile: reproduced (base), inconclusive
-     * (PyTorch init), reproduced (lr 3e-4)".
+     * In words: "not re-run", "robust: reproduced in all 3 settings", "inconclusive in all 3 settings" (nothing to be
+     * robust about), or "fragile: reproduced (base), inconclusive (PyTorch init), reproduced (lr 3e-4)".
      */
     public String robustness() {
         if (!reRun()) return "not re-run";
-        if (!fragile()) return "robust: " + base().outcome().text() + " in all " + verdicts.size() + " settings";
+        if (!fragile()) return (robust() ? "robust: " : "") + base().outcome().text() + " in all " + verdicts.size() + " settings";
         List<String> parts = new ArrayList<>();
         verdicts.forEach((name, v) -> parts.add(v.outcome().text() + " (" + name + ")"));
         return "fragile: " + String.join(", ", parts);

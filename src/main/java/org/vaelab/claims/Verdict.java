@@ -57,9 +57,9 @@ public record Verdict(Outcome outcome, Effects effects, Summary effect, String r
                 + signed(s.ciHigh(), decimals) + "], n = " + s.n();
     }
 
-    /** The effect for a table cell, e.g. {@code +1.23 [+0.40, +2.06]}, or the single value, or "–". */
+    /** The effect for a table cell, e.g. {@code +1.23 [+0.40, +2.06]}, or the single value (one seed), or "–". */
     public String formatEffect(int decimals) {
-        if (effect == null) return effects.n() == 1 ? signed(effects.values()[0], decimals) + " (n = 1)" : "–";
+        if (effect == null) return effects.n() == 1 ? signed(effects.values()[0], decimals) : "–";
         return signed(effect.mean(), decimals) + " [" + signed(effect.ciLow(), decimals) + ", " + signed(effect.ciHigh(), decimals) + "]";
     }
 

@@ -140,7 +140,7 @@ class VerdictTest {
         assertTrue(v.effect().ciLow() > 0, "the interval is computed and shown even so");
         Verdict one = directional(AU, Direction.INCREASE).verdict(paired(AU, new double[]{5}));
         assertNull(one.effect());
-        assertEquals("+5.00 (n = 1)", one.formatEffect(2));
+        assertEquals("+5.00", one.formatEffect(2));
     }
 
     /** Only seeds both arms have are paired; a seed whose statistic is undefined is left out and named. */
