@@ -245,7 +245,8 @@ public final class Claims implements Experiment {
         Budget b = budget;
         return """
                 **Question.** Which published claims about weighting the KL term hold up when they are tested on the
-                likelihood, over seeds, with the verdict fixed before the runs?
+                likelihood, over seeds, with the verdict fixed before the runs? The answer is the
+                [verdict table](#verdicts) under "What the numbers say"; each claim has its own section below it.
 
                 Each claim below was written down, with its quantity, its comparison and the rule that decides it, before
                 any run existed (`ClaimsCatalogue`); the verdicts are computed from the runs. The rules: a claimed
@@ -258,7 +259,7 @@ public final class Claims implements Experiment {
 
                 Setting: MNIST digits (7,996 / 2,004) with Burda et al.'s MLP 784-200-200-50 tanh, dynamically binarised
                 (Bernoulli) or grey (Gaussian, for the σ-VAE); generated sprites with known factors for the
-                disentanglement claims; Adam %s, batch %d, %d epochs (digits) and %d (sprites), %d seeds. Every claim
+                disentanglement claims; Adam %s, batch %d, %d epoch(s) (digits) and %d (sprites), %d seed(s). Every claim
                 states how its setting departs from its paper's; the budget is far shorter than any paper's, so a claim
                 that needs convergence may fail here for that reason alone.
                 """.formatted(fmt(LR_ALT), fmt(LR), BATCH, b.digitsEpochs(), b.spritesEpochs(), b.seeds())

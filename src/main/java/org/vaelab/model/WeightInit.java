@@ -26,6 +26,11 @@ public enum WeightInit {
      */
     PYTORCH_LINEAR;
 
+    /** In words, for reports: "He/Glorot-uniform" or "PyTorch nn.Linear default". */
+    public String describe() {
+        return this == HE_GLOROT_UNIFORM ? "He/Glorot-uniform" : "PyTorch nn.Linear default";
+    }
+
     /** The default: the initialisation of every run that does not name one. */
     public static final WeightInit DEFAULT = HE_GLOROT_UNIFORM;
 

@@ -1,6 +1,7 @@
 package org.vaelab.report;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,8 +179,9 @@ public final class MarkdownReport {
         sb.append("| model | ").append(distinct(runs, r -> "MLP VAE " + r.config().model().describe())).append(" |\n");
         sb.append("| training | ").append(distinct(runs, r -> {
             var t = r.config().train();
-            return "Adam, learning rate " + t.learningRate() + ", batch " + t.batchSize() + ", " + t.epochs() + " epochs"
-                    + (t.init() == WeightInit.DEFAULT ? "" : ", " + t.init().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " initialisation");
+            return "Adam, learning rate " + BigDecimal.valueOf(t.learningRate()).stripTrailingZeros().toPlainString()
+                    + ", batch " + t.batchSize() + ", " + t.epochs() + " epochs"
+                    + (t.init() == WeightInit.DEFAULT ? "" : ", " + t.init().describe() + " initialisation");
         })).append(" |\n");
         sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(seeds == 1 ? " seed = " : " seeds = ").append(runs.size()).append(" runs; ")
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
