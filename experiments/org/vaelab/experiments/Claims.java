@@ -56,19 +56,25 @@ import org.vaelab.weighting.Weighting;
  * reaching C_max at half-time. IW-NLL with K = 100 importance samples on every test image (the report shows how it
  * moves from K = 1 to 10 to 100); MI against the whole test set.
  *
- * <p><b>Budget.</b> See {@link #DIGITS_EPOCHS}. {@code -Dbudget=smoke}: one epoch on 1,000 training and 500 test
- * images of each data set, one seed, every arm and re-run: a check that everything runs, whose verdicts are all
- * "inconclusive" (one seed).
+ * <p><b>Budget.</b> The default trains 17 arms × 3 settings × 5 seeds = 255 runs: 210 on the digits (2,000 steps
+ * each) and 45 on the sprites (1,000 steps each). Probes on this machine's 2 cores while other jobs kept the load
+ * average at 15–17 gave 27–55 steps/s for the digits model and 10–20 for the sprites model, and 12 s (digits) and
+ * 32–37 s (sprites) of evaluation per run. On idle cores the reference model (784-512-256-32, batch 128) trains at
+ * about 90–150 steps/s; the digits model needs 3.3 times fewer multiply-adds per step and the sprites model 1.5 times
+ * more, which puts them near 200 and 60 steps/s: about 35 min of digits training, 13 min of sprites training, 10 min
+ * of evaluation and a few minutes of figures, so <b>about an hour on idle cores</b> (an estimate from those numbers,
+ * not a measurement; two to three times that on shared cores). The digits epochs were cut from 30 to 25 to stay
+ * within it. {@code -Dbudget=smoke}: one epoch on 1,000 training and 500 test images of each data set, one seed,
+ * every arm and re-run (51 runs of 10 steps): a check that everything runs, whose verdicts are all "inconclusive"
+ * (one seed). It took 2 min 52 s of CPU (6 min 20 s of wall time at load 15–17), a third of it drawing the report's
+ * figures.
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=claims [-Dbudget=smoke]}; the report is
  * {@code reports/claims/report.md}.
  */
 public final class Claims implements Experiment {
 
-    /**
-     * Epochs on the digits (80 steps each at batch 100). Sized from probes on shared cores; see the class comment's
-     * budget paragraph and the report's setup.
-     */
+    /** Epochs on the digits (80 steps each at batch 100), sized in the class comment's budget paragraph. */
     static final int DIGITS_EPOCHS = 25;
     /** Epochs on the sprites (100 steps each). */
     static final int SPRITES_EPOCHS = 10;

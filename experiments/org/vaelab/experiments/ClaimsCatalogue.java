@@ -123,7 +123,8 @@ final class ClaimsCatalogue {
                 new Comparison.Offset(Claims.GECO_L, GECO_CONSTRAINT, 0), new Rule.NonInferior(Direction.DECREASE, 0.05),
                 digits + "; κ = " + Claims.GECO_KAPPA + " (per-pixel MSE target " + String.format(Locale.ROOT, "%.4f", Claims.GECO_KAPPA * Claims.GECO_KAPPA)
                         + "), λ₀ = 1, α = 0.99, ν = 0.1 (ν is not given in the paper)",
-                "the paper trains ConvDRAW-like models on other data; here the Bernoulli network is trained through the"
+                "the paper trains larger convolutional models on other image data; here the Bernoulli network is"
+                        + " trained through the"
                         + " squared error of its mean; \"meets\" is read as a moving-average constraint at most 5% of κ² above"
                         + " 0 at the end of training (C_ma/κ² < 0.05)"));
         c.add(new Claim("rybkin21-sigma", "Rybkin et al. 2021 (arXiv:2006.13202)",
@@ -133,7 +134,8 @@ final class ClaimsCatalogue {
                         + " on the test set, which favours the fixed σ), paired by seed", rybkinArms(), ClaimsCatalogue::sigmaVsBest),
                 new Rule.NonInferior(Direction.DECREASE, 1),
                 grey + "; fixed σ ∈ {0.05, 0.1, 0.2} at β = 1 against σ* = RMS error of each batch",
-                "the paper judges convolutional VAEs on SVHN, CIFAR and CelebA by likelihood and FID; here the likelihood"
+                "the paper judges convolutional VAEs on natural images by likelihood and by sample quality (FID);"
+                        + " here the likelihood"
                         + " only, a grid of three σ; \"matches\" is non-inferiority within 1 nat; " + shortRun));
 
         c.add(new Claim("burda16-k", "Burda et al. 2016 (arXiv:1509.00519)",
@@ -159,7 +161,7 @@ final class ClaimsCatalogue {
                 "β > 1 disentangles better than β = 1", "test MIG (Chen et al. 2018)", "", 3,
                 new Comparison.Paired(Claims.SPRITES_B4, Claims.SPRITES_B1, MigMetric.MIG), new Rule.Directional(Direction.INCREASE),
                 sprites + "; β = 4 (the paper's dSprites value) against β = 1",
-                "the paper uses dSprites (737,280 images), a 1200-1200 MLP and its own disentanglement score; here 10,000"
+                "the paper uses dSprites (737,280 images), a larger MLP and its own disentanglement score; here 10,000"
                         + " generated sprites of the same design, a small MLP, MIG, " + epochs(b.spritesEpochs())));
         c.add(new Claim("burgess18-distortion", "Burgess et al. 2018 (arXiv:1804.03599)",
                 "capacity annealing reconstructs better than the β-VAE", "test distortion D", "nats", 2,
