@@ -66,8 +66,8 @@ import org.vaelab.weighting.Weighting;
  * not a measurement; two to three times that on shared cores). The digits epochs were cut from 30 to 25 to stay
  * within it. {@code -Dbudget=smoke}: one epoch on 1,000 training and 500 test images of each data set, one seed,
  * every arm and re-run (51 runs of 10 steps): a check that everything runs, whose verdicts are all "inconclusive"
- * (one seed). It took 2 min 52 s of CPU (6 min 20 s of wall time at load 15–17), a third of it drawing the report's
- * figures.
+ * (one seed). It took 2 min 52 s of CPU in all (9 min 30 s of wall time at load 15–17); re-rendering its report from
+ * the finished runs alone took 63 s of CPU.
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=claims [-Dbudget=smoke]}; the report is
  * {@code reports/claims/report.md}.
