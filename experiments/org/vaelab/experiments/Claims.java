@@ -7,6 +7,7 @@ import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
+import org.vaelab.experiment.Overrides;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.model.WeightInit;
@@ -208,6 +209,16 @@ public final class Claims implements Experiment {
     @Override
     public int seeds() {
         return budget.seeds();
+    }
+
+    /**
+     * Every sweep option except {@code lr}, which would erase the difference between the base setting and the
+     * learning-rate re-run, and {@code vaelab.dataset}, which would put every claim on one data set although each
+     * names its own (binarised digits, grey digits, sprites with factors).
+     */
+    @Override
+    public List<String> options() {
+        return Overrides.EXPERIMENT_KEYS.stream().filter(k -> !k.equals("lr") && !k.equals("vaelab.dataset")).toList();
     }
 
     @Override

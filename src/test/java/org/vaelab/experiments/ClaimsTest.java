@@ -1,6 +1,7 @@
 package org.vaelab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -61,6 +62,10 @@ class ClaimsTest {
             assertEquals(500, a.data().testLimit(), a.label());
         }
         assertTrue(smoke.question().contains("Budget `smoke`"));
+        Properties lr = new Properties();
+        lr.setProperty("lr", "0.01");
+        var e = assertThrows(IllegalArgumentException.class, () -> Overrides.from(lr).configure(new Claims()));
+        assertTrue(e.getMessage().startsWith("-Dlr=0.01 is not used by claims"), e.getMessage());
     }
 
     /**
