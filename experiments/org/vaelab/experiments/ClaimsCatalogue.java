@@ -18,6 +18,7 @@ import org.vaelab.claims.SeedTable;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.MigMetric;
 import org.vaelab.metrics.MutualInformationMetric;
+import org.vaelab.metrics.RdSlopes;
 
 /**
  * The claims of {@link Claims}, each written down with its rule before any run: the paper, the claim, the quantity,
@@ -227,19 +228,21 @@ final class ClaimsCatalogue {
         return min;
     }
 
-    /** RMS over neighbouring β of log(secant slope / √(β_i β_{i+1})). */
+    /** RMS over neighbouring β of log(chord slope / √(β_i β_{i+1})), the chords from {@link RdSlopes}. */
     static double slopeMismatch(SeedTable t, long seed) {
         double[][] rd = rateDistortion(t, seed);
+        List<RdSlopes.Point> points = new ArrayList<>();
+        for (int i = 0; i < rd.length; i++) points.add(new RdSlopes.Point(BETAS[i], rd[i][0], rd[i][1]));
         double ss = 0;
-        for (int i = 0; i + 1 < rd.length; i++) {
-            double slope = (rd[i + 1][1] - rd[i][1]) / (rd[i][0] - rd[i + 1][0]);
-            if (!(slope > 0))
+        List<RdSlopes.Chord> chords = RdSlopes.of(points);
+        for (RdSlopes.Chord c : chords) {
+            if (!(c.slope() > 0))
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "from %s to %s the distortion fell as the"
-                        + " rate fell (secant slope %.3f): no β fits", beta(BETAS[i]), beta(BETAS[i + 1]), slope));
-            double r = Math.log(slope / Math.sqrt(BETAS[i] * BETAS[i + 1]));
+                        + " rate fell (chord slope %.3f): no β fits", beta(c.from().beta()), beta(c.to().beta()), c.slope()));
+            double r = Math.log(c.slope() / Math.sqrt(c.from().beta() * c.to().beta()));
             ss += r * r;
         }
-        return Math.sqrt(ss / (rd.length - 1));
+        return Math.sqrt(ss / chords.size());
     }
 
     /** Least-squares slope of active units against log₂ β. */

@@ -13,6 +13,7 @@ import org.vaelab.claims.SeedTable;
 import org.vaelab.loss.TraceKey;
 import org.vaelab.metrics.IwNll;
 import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.RdSlopes;
 import org.vaelab.metrics.Summary;
 import org.vaelab.report.ReportIndex;
 import org.vaelab.report.RunRecord;
@@ -95,10 +96,25 @@ final class ClaimsDiscussion {
                 .append("- *Not checked here:* absolute numbers such as Burda et al.'s 86.76 nats (60,000 MNIST images, 3,280")
                 .append(" passes, K = 5,000): these runs are too short and the data set too small to compare with them.\n\n");
 
+        sb.append(chords());
         sb.append(kCurve());
         sb.append("### The claims one by one\n\n");
         for (Assessment a : assessments) sb.append(ClaimReport.details(a));
         return sb.toString();
+    }
+
+    /** The β sweep's chord slopes from seed means (base setting), next to the βs they should lie between. */
+    private String chords() {
+        SeedTable t = settings.values().iterator().next();
+        List<RdSlopes.Point> points = new ArrayList<>();
+        for (double b : Claims.BETAS) {
+            Summary r = summary(t, Claims.beta(b), MetricId.KL), d = summary(t, Claims.beta(b), MetricId.REC);
+            if (r != null && d != null) points.add(new RdSlopes.Point(b, r.mean(), d.mean()));
+        }
+        if (points.size() < 2) return "";
+        return "### The β sweep's chords\n\nChord slopes −ΔD/ΔR between neighbouring β of the sweep, from seed means (base"
+                + " setting); if each model minimises its own D + β·R, each lies between its two β (alemi18-slope judges"
+                + " the same per seed): " + RdSlopes.describe(RdSlopes.of(points)) + ".\n\n";
     }
 
     /** How the IW-NLL of β = 1 (base setting) moves with the number of importance samples: K' = 1, 10, …, K. */
