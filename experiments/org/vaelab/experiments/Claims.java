@@ -58,14 +58,15 @@ import org.vaelab.weighting.Weighting;
  * moves from K = 1 to 10 to 100); MI against the whole test set.
  *
  * <p><b>Budget.</b> The default trains 17 arms × 3 settings × 5 seeds = 255 runs: 210 on the digits (2,000 steps
- * each) and 45 on the sprites (1,000 steps each). Probes on this machine's 2 cores while other jobs kept the load
- * average at 15–17 gave 27–55 steps/s for the digits model and 10–20 for the sprites model, and 12 s (digits) and
- * 32–37 s (sprites) of evaluation per run. On idle cores the reference model (784-512-256-32, batch 128) trains at
- * about 90–150 steps/s; the digits model needs 3.3 times fewer multiply-adds per step and the sprites model 1.5 times
- * more, which puts them near 200 and 60 steps/s: about 35 min of digits training, 13 min of sprites training, 10 min
- * of evaluation and a few minutes of figures, so <b>about an hour on idle cores</b> (an estimate from those numbers,
- * not a measurement; two to three times that on shared cores). The digits epochs were cut from 30 to 25 to stay
- * within it. {@code -Dbudget=smoke}: one epoch on 1,000 training and 500 test images of each data set, one seed,
+ * each) and 45 on the sprites (1,000 steps each). The cores were shared with other jobs (load average 15–24) while
+ * this was sized, so speeds were measured side by side: in one JVM, after a warm-up round, the reference model
+ * (784-512-256-32 ReLU, batch 128) ran at 40 steps/s, the digits model at 72.5 and the sprites model at 21.8, i.e. 1.8
+ * and 0.55 times the reference. On idle cores the reference runs at 90–150 steps/s, which puts the digits model at
+ * 160–270 and the sprites model at 50–80 steps/s: 26–44 min of digits training and 9–15 min of sprites training.
+ * Evaluation took 12 s (digits) and 32–37 s (sprites) per run at load 15–17, about 2 s and 6 s idle: 10 min more;
+ * the figures a few minutes. So <b>45–70 min on idle cores</b>, an estimate from those measurements, not a run; two
+ * to three times that on shared cores. The digits epochs were cut from 30 to 25 to stay within it.
+ * {@code -Dbudget=smoke}: one epoch on 1,000 training and 500 test images of each data set, one seed,
  * every arm and re-run (51 runs of 10 steps): a check that everything runs, whose verdicts are all "inconclusive"
  * (one seed). It took 2 min 52 s of CPU in all (9 min 30 s of wall time at load 15–17); re-rendering its report from
  * the finished runs alone took 63 s of CPU.
