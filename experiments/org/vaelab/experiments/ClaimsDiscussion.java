@@ -63,8 +63,9 @@ final class ClaimsDiscussion {
                         : fragile + " of " + reRun + " re-run claims are fragile: their verdict changes with the weight"
                         + " initialisation or the learning rate."));
         if (experiment.budget() != Claims.DEFAULT)
-            sb.append("*Budget `").append(experiment.budget().name()).append("`: one seed and a few hundred steps, so every")
-                    .append(" verdict is inconclusive by rule; the sections below only show what the report computes.*\n\n");
+            sb.append("*Budget `").append(experiment.budget().name()).append("`: ").append(experiment.budget().seeds())
+                    .append(" seed(s) and one epoch on a subset, so every verdict is inconclusive by rule; the sections")
+                    .append(" below only show what the report computes.*\n\n");
         for (Assessment a : assessments) sb.append(ReportIndex.itemComment(ClaimReport.indexLine(a)));
         sb.append('\n');
 
