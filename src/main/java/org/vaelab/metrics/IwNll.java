@@ -2,7 +2,12 @@ package org.vaelab.metrics;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -67,17 +72,29 @@ public final class IwNll {
      *                      equal (exact posterior). Heavy-tailed weights make it an underestimate, so a small
      *                      ESS relative to K means "increase K", not "trust the error bar"
      * @param meanEss       mean over images of ESS_i, between 1 and K
+     * @param prefixNll     the estimate from each image's first K' samples, for every K' of {@link #prefixes(int)}
+     *                      (1, 10, 100, … below K), ascending: how the estimate moves with K, at no extra decoder
+     *                      pass. Each is an unbiased estimate of E[−L_K'] for its K'; they share samples, so their
+     *                      differences are much less noisy than those of independent estimates
      */
     public record Result(double nll, double[] perImage, int k, double elbo, double standardError,
-                         double monteCarloError, double meanEss) {
+                         double monteCarloError, double meanEss, SortedMap<Integer, Double> prefixNll) {
         public Result {
             perImage = perImage.clone();
+            prefixNll = Collections.unmodifiableSortedMap(new TreeMap<>(prefixNll));
         }
 
         @Override
         public double[] perImage() {
             return perImage.clone();
         }
+    }
+
+    /** The K' of {@link Result#prefixNll} for an estimate with K samples: the powers of ten below K. */
+    public static int[] prefixes(int k) {
+        List<Integer> out = new ArrayList<>();
+        for (long p = 1; p < k; p *= 10) out.add((int) p);
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -144,6 +161,8 @@ public final class IwNll {
 
         SplittableRandom root = new SplittableRandom(seed);
         Scratch scratch = new Scratch(x, imagesPerCall * samplesPerCall, d);
+        int[] prefixes = prefixes(k);
+        double[] prefixSum = new double[prefixes.length];
         double[] perImage = new double[n];
         double logWeightSum = 0, essSum = 0, mcVar = 0;
         for (int i0 = 0; i0 < n; i0 += imagesPerCall) {
@@ -154,10 +173,12 @@ public final class IwNll {
             for (int i = 0; i < bi; i++) for (int j = 0; j < d; j++) sdOf[i * d + j] = Math.exp(0.5 * q.logvar(i, j));
             SplittableRandom[] rng = new SplittableRandom[bi];
             LogSumExp.Running[] acc = new LogSumExp.Running[bi], acc2 = new LogSumExp.Running[bi];
+            LogSumExp.Running[][] prefixAcc = new LogSumExp.Running[bi][prefixes.length];
             for (int i = 0; i < bi; i++) {
                 rng[i] = root.split();
                 acc[i] = new LogSumExp.Running();
                 acc2[i] = new LogSumExp.Running();   // of 2·log w, for Σ w² (effective sample size)
+                for (int p = 0; p < prefixes.length; p++) prefixAcc[i][p] = new LogSumExp.Running();
             }
             for (int s0 = 0; s0 < k; s0 += samplesPerCall) {
                 int sc = Math.min(samplesPerCall, k - s0), rows = bi * sc;
@@ -185,10 +206,13 @@ public final class IwNll {
                         acc[i].add(logW);
                         acc2[i].add(2 * logW);
                         logWeightSum += logW;
+                        // The image's first K' samples, whichever call they came in (samples are in stream order).
+                        for (int p = prefixes.length - 1; p >= 0 && s0 + s < prefixes[p]; p--) prefixAcc[i][p].add(logW);
                     }
             }
             for (int i = 0; i < bi; i++) {
                 perImage[i0 + i] = -acc[i].logMean();
+                for (int p = 0; p < prefixes.length; p++) prefixSum[p] -= prefixAcc[i][p].logMean();
                 double ess = Math.exp(2 * acc[i].logSum() - acc2[i].logSum());
                 essSum += ess;
                 mcVar += Math.max(0, 1 / ess - 1.0 / k);
@@ -203,7 +227,10 @@ public final class IwNll {
             for (double v : perImage) ss += (v - mean) * (v - mean);
             se = Math.sqrt(ss / (n - 1) / n);
         }
-        return new Result(mean, perImage, k, logWeightSum / ((double) n * k), se, Math.sqrt(mcVar) / n, essSum / n);
+        SortedMap<Integer, Double> prefixNll = new TreeMap<>();
+        for (int p = 0; p < prefixes.length; p++) prefixNll.put(prefixes[p], prefixSum[p] / n);
+        return new Result(mean, perImage, k, logWeightSum / ((double) n * k), se, Math.sqrt(mcVar) / n, essSum / n,
+                prefixNll);
     }
 
     /** Images i0 … i0+count−1 as a count × D array. */

@@ -1,5 +1,6 @@
 package org.vaelab.metrics;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,10 @@ import java.util.Set;
 /**
  * The importance-weighted NLL ({@link IwNll}; Burda et al. 2016): writes {@link MetricId#IW_NLL}, the K used
  * ({@link MetricId#IW_K}), its Monte-Carlo standard error ({@link MetricId#IW_NLL_MC_SE}) and the gap −ELBO − NLL
- * ({@link MetricId#IW_GAP}), the ELBO taken from the same samples. Costs K decoder passes per image, so it is off (K = 0, skipped with that reason) unless the
- * run asks for it ({@code RunConfig.iwSamples() > 0}).
+ * ({@link MetricId#IW_GAP}), the ELBO taken from the same samples, and the estimate from the first K' = 1, 10,
+ * 100, … of the K samples ({@link MetricId#iwNllAt}), which shows how it moves with K at no extra cost. Costs K
+ * decoder passes per image, so it is off (K = 0, skipped with that reason) unless the run asks for it
+ * ({@code RunConfig.iwSamples() > 0}).
  *
  * @param k importance samples per image, ≥ 1, or 0 for off ({@link IwNll#DEFAULT_K} = 5000 for final numbers)
  */
@@ -34,7 +37,9 @@ public record IwNllMetric(int k) implements VaeMetric {
 
     @Override
     public List<MetricId> ids() {
-        return List.of(MetricId.IW_NLL, MetricId.IW_K, MetricId.IW_NLL_MC_SE, MetricId.IW_GAP);
+        List<MetricId> ids = new ArrayList<>(List.of(MetricId.IW_NLL, MetricId.IW_K, MetricId.IW_NLL_MC_SE, MetricId.IW_GAP));
+        for (int p : IwNll.prefixes(k)) ids.add(MetricId.iwNllAt(p));
+        return ids;
     }
 
     @Override
@@ -59,6 +64,7 @@ public record IwNllMetric(int k) implements VaeMetric {
         m.put(MetricId.IW_K, (double) k);
         m.put(MetricId.IW_NLL_MC_SE, r.monteCarloError());
         m.put(MetricId.IW_GAP, -r.elbo() - r.nll());
+        r.prefixNll().forEach((p, nll) -> m.put(MetricId.iwNllAt(p), nll));
         return m;
     }
 }

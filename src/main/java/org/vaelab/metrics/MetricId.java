@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <li>{@link #MSE} {@code model/mse}: per-pixel squared error of the reconstruction at z = μ;
  *       {@link #BCE} {@code model/bce}: per-image binary cross-entropy at z = μ (Bernoulli models);</li>
  *   <li>{@link #IW_NLL} {@code model/iw_nll}: importance-weighted NLL (Burda et al. 2016) with
- *       {@link #IW_K} {@code model/iw_k} = K samples;</li>
+ *       {@link #IW_K} {@code model/iw_k} = K samples, and {@link #iwNllAt(int)} {@code model/iw_nll_k<k>} from the
+ *       first k of them;</li>
  *   <li>{@link #klOfDim(int)} {@code z<j>/kl}: the mean KL of latent dimension j;
  *       {@link #activeOfDim(int)} {@code z<j>/active}: 1 if dimension j is an active unit, else 0.</li>
  * </ul>
@@ -53,6 +54,18 @@ public record MetricId(MetricTarget target, String name) {
     public static final MetricId IW_NLL_MC_SE = model("iw_nll_mc_se");
     /** −ELBO − IW-NLL, both from the same K samples per image: how much the ELBO loses to the likelihood bound. */
     public static final MetricId IW_GAP = model("iw_gap");
+
+    /**
+     * The IW-NLL from each image's first {@code k} importance samples, written beside {@link #IW_NLL} for every
+     * k of {@link IwNll#prefixes} (powers of ten below the run's K): {@code model/iw_nll_k1}, {@code model/iw_nll_k10}, …
+     * How the estimate moves with K (Burda et al. 2016, Theorem 1: it cannot rise in expectation).
+     *
+     * @throws IllegalArgumentException if k &lt; 1
+     */
+    public static MetricId iwNllAt(int k) {
+        if (k < 1) throw new IllegalArgumentException("importance samples K must be ≥ 1, got " + k);
+        return model("iw_nll_k" + k);
+    }
 
     public MetricId {
         Objects.requireNonNull(target, "metric target");

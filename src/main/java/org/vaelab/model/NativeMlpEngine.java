@@ -63,9 +63,10 @@ import org.vaelab.loss.LossWeights;
  * reallocate every epoch); a training step allocates no native memory.
  *
  * <h2>Determinism</h2>
- * Initial weights come from a {@link SplittableRandom} seeded with {@code initSeed} (He-uniform for ReLU
- * hidden layers, Glorot-uniform for tanh hidden layers and both output layers, biases 0), independent of
- * ND4J's global generator; the engine draws no other random numbers. Equal seeds and inputs give equal runs
+ * Initial weights come from a {@link SplittableRandom} seeded with {@code initSeed}, one split per layer, drawn
+ * as the run's {@link WeightInit} says (by default He-uniform for ReLU hidden layers, Glorot-uniform for tanh
+ * hidden layers and both output layers, biases 0), independent of ND4J's global generator; the engine draws no
+ * other random numbers. Equal seeds and inputs give equal runs
  * on one machine.
  *
  * <p>Not thread-safe. A step with non-finite loss still updates the parameters; guarding against
@@ -132,7 +133,17 @@ public final class NativeMlpEngine implements VaeEngine {
      * @param dtype        {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
      */
     public NativeMlpEngine(VaeArchitecture arch, int batchSize, double learningRate, long initSeed, DataType dtype) {
+        this(arch, batchSize, learningRate, initSeed, WeightInit.DEFAULT, dtype);
+    }
+
+    /**
+     * An engine whose initial weights are drawn as {@code init} says; otherwise as
+     * {@link #NativeMlpEngine(VaeArchitecture, int, double, long, DataType)}.
+     */
+    public NativeMlpEngine(VaeArchitecture arch, int batchSize, double learningRate, long initSeed, WeightInit init,
+                           DataType dtype) {
         if (arch == null) throw new IllegalArgumentException("architecture must be set");
+        if (init == null) throw new IllegalArgumentException("weight initialisation must be set, e.g. WeightInit.DEFAULT");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be ≥ 1, got " + batchSize);
         if (!(learningRate > 0) || !Double.isFinite(learningRate))
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
@@ -172,7 +183,7 @@ public final class NativeMlpEngine implements VaeEngine {
         }
         encoder = Arrays.copyOfRange(layers, 0, nEnc);
         decoder = Arrays.copyOfRange(layers, nEnc, layers.length);
-        initialise(initSeed);
+        initialise(initSeed, init);
 
         adam = new FlatAdam(params, grad, learningRate, BETA1, BETA2, ADAM_EPS);
         klScale = new double[latentDim];
@@ -220,23 +231,23 @@ public final class NativeMlpEngine implements VaeEngine {
         return Nd4j.create(flat.data(), new long[]{n}, new long[]{1}, offset, 'c', dtype);
     }
 
-    private void initialise(long seed) {
+    private void initialise(long seed, WeightInit init) {
         SplittableRandom rng = new SplittableRandom(seed);
         int nHiddenEnc = arch.encoderHidden().size(), nHiddenDec = arch.decoderHidden().size();
-        for (int i = 0; i < encoder.length; i++) fill(encoder[i], rng.split(), i < nHiddenEnc);
-        for (int i = 0; i < decoder.length; i++) fill(decoder[i], rng.split(), i < nHiddenDec);
+        for (int i = 0; i < encoder.length; i++) fill(encoder[i], rng.split(), i < nHiddenEnc, init);
+        for (int i = 0; i < decoder.length; i++) fill(decoder[i], rng.split(), i < nHiddenDec, init);
     }
 
-    /** He-uniform for ReLU hidden layers, Glorot-uniform otherwise; biases 0. */
-    private void fill(Layer layer, SplittableRandom rng, boolean hidden) {
-        double limit = hidden && arch.activation() == Activation.RELU
-                ? Math.sqrt(6.0 / layer.in)
-                : Math.sqrt(6.0 / (layer.in + layer.out));
-        // Row-major draw order, so the values do not depend on the storage order chosen above.
-        double[][] w = new double[layer.in][layer.out];
-        for (double[] row : w) for (int j = 0; j < row.length; j++) row[j] = rng.nextDouble(-limit, limit);
+    /** One layer's weights and biases as {@code init} draws them ({@link WeightInit#draw}). */
+    private void fill(Layer layer, SplittableRandom rng, boolean hidden, WeightInit init) {
+        double[][] drawn = init.draw(layer.in, layer.out, hidden && arch.activation() == Activation.RELU, rng);
+        // Row-major draw order, so the values do not depend on the storage order chosen above; the rows go through
+        // the same double[][] → dtype conversion as always, so the default's weights are bit-identical to before.
+        double[][] w = new double[layer.in][];
+        for (int r = 0; r < layer.in; r++) w[r] = Arrays.copyOfRange(drawn[0], r * layer.out, (r + 1) * layer.out);
         layer.w.assign(Nd4j.createFromArray(w).castTo(dtype));
-        layer.b.assign(0);
+        if (init.biasBound(layer.in) == 0) layer.b.assign(0);
+        else layer.b.assign(Nd4j.createFromArray(drawn[1]).castTo(dtype));
     }
 
     // ------------------------------------------------------------------ VaeEngine

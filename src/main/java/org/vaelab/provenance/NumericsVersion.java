@@ -28,6 +28,9 @@ import java.util.Map;
  *     by a hash of the compiled classes instead); golden run recorded in src/test/resources/golden/tiny-run.csv.
  * evaluation 2: MI estimates q(z) against the whole evaluation set (bound log n) instead of batches of 500 (bound
  *     log 500 = 6.21, where most trained models sat); MIG joins the standard metrics on data with factors.
+ * (no bump) the IW-NLL metric also writes model/iw_nll_k1, _k10, … from the first K' of its K samples: no existing
+ *     number moves, so finished runs are not re-evaluated; runs evaluated before lack these ids, which no report
+ *     requires (they are not "reported" metrics).
  * </pre>
  */
 public final class NumericsVersion {

@@ -1,19 +1,23 @@
 package org.vaelab.report;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.MutualInformationMetric;
 import org.vaelab.metrics.SeedAggregator;
 import org.vaelab.metrics.Summary;
+import org.vaelab.model.WeightInit;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
 import org.vaelab.weighting.ConstantBeta;
@@ -163,23 +167,43 @@ public final class MarkdownReport {
         RunConfig c = runs.get(0).config();
         long seeds = runs.stream().map(r -> r.config().seed()).distinct().count();
         long arms = runs.stream().map(r -> r.config().label()).distinct().count();
-        var t = c.train();
         StringBuilder sb = new StringBuilder();
         sb.append("| | |\n|---|---|\n");
-        sb.append("| data | `").append(c.data().dataset()).append("`, binarisation ").append(c.data().binarization().name().toLowerCase(Locale.ROOT));
-        if (c.data().trainLimit() > 0 || c.data().testLimit() > 0)
-            sb.append(" (").append(c.data().trainLimit() > 0 ? "the first " + c.data().trainLimit() : "all").append(" train / ")
-                    .append(c.data().testLimit() > 0 ? "the first " + c.data().testLimit() : "all").append(" test images)");
-        sb.append(" |\n");
-        sb.append("| model | MLP VAE ").append(c.model().describe()).append(" |\n");
-        sb.append("| training | Adam, learning rate ").append(t.learningRate()).append(", batch ").append(t.batchSize())
-                .append(", ").append(t.epochs()).append(" epochs |\n");
+        sb.append("| data | ").append(distinct(runs, r -> {
+            var d = r.config().data();
+            String s = "`" + d.dataset() + "`, binarisation " + d.binarization().name().toLowerCase(Locale.ROOT);
+            if (d.trainLimit() > 0 || d.testLimit() > 0)
+                s += " (" + (d.trainLimit() > 0 ? "the first " + d.trainLimit() : "all") + " train / "
+                        + (d.testLimit() > 0 ? "the first " + d.testLimit() : "all") + " test images)";
+            return s;
+        })).append(" |\n");
+        sb.append("| model | ").append(distinct(runs, r -> "MLP VAE " + r.config().model().describe())).append(" |\n");
+        sb.append("| training | ").append(distinct(runs, r -> {
+            var t = r.config().train();
+            return "Adam, learning rate " + BigDecimal.valueOf(t.learningRate()).stripTrailingZeros().toPlainString()
+                    + ", batch " + t.batchSize() + ", " + t.epochs() + " epochs"
+                    + (t.init() == WeightInit.DEFAULT ? "" : ", " + t.init().describe() + " initialisation");
+        })).append(" |\n");
         sb.append("| runs | ").append(arms).append(" configurations × ").append(seeds).append(seeds == 1 ? " seed = " : " seeds = ").append(runs.size()).append(" runs; ")
                 .append("runs with the same seed share initialisation, data order and noise ε |\n");
         sb.append("| evaluation | test set").append(c.data().binarization() == org.vaelab.data.Binarization.NONE ? ""
                 : " (binarised once with a fixed seed, the same targets for every run)")
                 .append("; Rec with one posterior sample per image, KL analytic |\n");
         return sb.toString();
+    }
+
+    /**
+     * The value every configuration shares, or, where they differ, each distinct value with the number of
+     * configurations that have it ("…; … (3 configurations)"), so that a mixed experiment's setup is not the first
+     * row's.
+     */
+    private static String distinct(List<RunRecord> runs, Function<RunRecord, String> value) {
+        Map<String, Set<String>> labels = new LinkedHashMap<>();
+        for (RunRecord r : runs) labels.computeIfAbsent(value.apply(r), k -> new HashSet<>()).add(r.config().label());
+        if (labels.size() == 1) return labels.keySet().iterator().next();
+        List<String> parts = new ArrayList<>();
+        labels.forEach((v, ls) -> parts.add(v + " (" + ls.size() + (ls.size() == 1 ? " configuration)" : " configurations)")));
+        return String.join("; ", parts);
     }
 
     /** "B = 10000 test images (every image evaluated, by default)", from the runs' MI_BATCH. */

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 public final class ReportIndex {
 
     private static final Pattern FINDING = Pattern.compile("<!-- finding: (.*?) -->");
+    private static final Pattern ITEM = Pattern.compile("<!-- finding-item: (.*?) -->");
     private static final List<String> REPORT_FILES = List.of("report.md", "bench.md");
 
     private ReportIndex() {
@@ -23,7 +24,19 @@ public final class ReportIndex {
 
     /** The comment line that carries a report's finding into the index. */
     public static String findingComment(String finding) {
-        return "<!-- finding: " + finding.replace("-->", "→").replace('\n', ' ').strip() + " -->\n";
+        return "<!-- finding: " + clean(finding) + " -->\n";
+    }
+
+    /**
+     * A comment line that adds one item under the report's finding in the index, e.g. one claim's verdict; a report
+     * may carry any number, listed in the order they appear.
+     */
+    public static String itemComment(String item) {
+        return "<!-- finding-item: " + clean(item) + " -->\n";
+    }
+
+    private static String clean(String text) {
+        return text.replace("-->", "→").replace('\n', ' ').strip();
     }
 
     /**
@@ -49,6 +62,7 @@ public final class ReportIndex {
                         sb.append("- [").append(title).append("](").append(folder).append('/').append(name).append(")");
                         finding(text).ifPresent(x -> sb.append("  \n  ").append(x));
                         sb.append('\n');
+                        for (String item : items(text)) sb.append("  - ").append(item).append('\n');
                     }
                 }
             }
@@ -62,6 +76,13 @@ public final class ReportIndex {
             AtomicFiles.writeString(index, sb.toString());
             return index;
         }
+    }
+
+    static List<String> items(String report) {
+        Matcher m = ITEM.matcher(report);
+        List<String> out = new java.util.ArrayList<>();
+        while (m.find()) out.add(m.group(1));
+        return out;
     }
 
     static Optional<String> finding(String report) {

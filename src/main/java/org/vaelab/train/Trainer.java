@@ -57,7 +57,7 @@ public final class Trainer {
     }
 
     public static final EngineFactory DEFAULT_ENGINE = (c, seed) ->
-            new NativeMlpEngine(c.model(), c.train().batchSize(), c.train().learningRate(), seed, DataType.FLOAT);
+            new NativeMlpEngine(c.model(), c.train().batchSize(), c.train().learningRate(), seed, c.train().init(), DataType.FLOAT);
 
     private final EngineFactory engines;
     private final int klTraceEvery;

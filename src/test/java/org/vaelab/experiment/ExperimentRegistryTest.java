@@ -35,7 +35,7 @@ class ExperimentRegistryTest {
 
     @Test
     void standardExperimentsAreListedQuickstartFirst() {
-        assertEquals(List.of("quickstart", "loss-conventions", "weighting-shootout", "metrics-check", "translate", "bench"),
+        assertEquals(List.of("quickstart", "loss-conventions", "weighting-shootout", "claims", "metrics-check", "translate", "bench"),
                 ExperimentRegistry.standard().all().stream().map(Experiment::name).toList());
     }
 

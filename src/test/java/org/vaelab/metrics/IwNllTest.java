@@ -114,6 +114,51 @@ class IwNllTest {
         }
     }
 
+    /**
+     * The estimate from each image's first K' samples (K' = 1, 10, 100 of K = 1000) is exactly the estimate a run with
+     * K = K' gives, since every image draws its samples from its own stream in order; and it falls with K'.
+     */
+    @Test
+    void prefixEstimatesEqualRunsWithFewerSamples() {
+        LinearGaussianVae wrong = MODEL.withEncoderError(0.6, Math.log(2.5));
+        INDArray x = Nd4j.createFromArray(data(30, 6));
+        IwNll.Result r = IwNll.of(wrong, x, 1000, 12, 70);
+        assertEquals(java.util.List.of(1, 10, 100), java.util.List.copyOf(r.prefixNll().keySet()));
+        for (int k : new int[]{1, 10, 100})
+            assertEquals(IwNll.of(wrong, x, k, 12).nll(), r.prefixNll().get(k), 1e-12, "first " + k + " of 1000 samples");
+        assertTrue(r.prefixNll().get(1) > r.prefixNll().get(10) && r.prefixNll().get(10) > r.prefixNll().get(100)
+                && r.prefixNll().get(100) > r.nll(), "tightens with K: " + r.prefixNll() + ", K = 1000: " + r.nll());
+        assertEquals(-r.prefixNll().get(1), IwNll.of(wrong, x, 1, 12).elbo(), 1e-12, "K' = 1 is a one-sample ELBO");
+        assertArrayEquals(new int[]{1, 10}, IwNll.prefixes(100));
+        assertArrayEquals(new int[]{1, 10, 100}, IwNll.prefixes(101));
+        assertArrayEquals(new int[0], IwNll.prefixes(1));
+    }
+
+    /**
+     * Through vaelab's float engine, as every report computes it: chunks of 1, 7, 64 or 300 decoder rows give the
+     * number of one pass over all 600 rows (20 images × K = 30). The engine's matrix products see different row
+     * counts, so float rounding may differ (with one row per call it did, by about 4e-7 nats per image); the
+     * per-image estimates must agree to 1e-4 nats and the mean to 1e-5.
+     */
+    @Test
+    void chunkingThroughTheFloatEngineGivesTheSinglePassNumber() {
+        var arch = VaeArchitecture.bernoulli(40, java.util.List.of(24), 5, org.vaelab.model.Activation.RELU);
+        try (var engine = new org.vaelab.model.NativeMlpEngine(arch, 16, 1e-3, 3, org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
+            SplittableRandom rng = new SplittableRandom(4);
+            float[][] px = new float[20][40];
+            for (float[] row : px) for (int j = 0; j < row.length; j++) row[j] = rng.nextDouble() < 0.3 ? 1 : 0;
+            INDArray x = Nd4j.createFromArray(px);
+            IwNll.Result single = IwNll.of(engine, x, 30, 5, 600);
+            for (int rows : new int[]{1, 7, 64, 300}) {
+                IwNll.Result chunked = IwNll.of(engine, x, 30, 5, rows);
+                assertArrayEquals(single.perImage(), chunked.perImage(), 1e-4, rows + " rows per call");
+                assertEquals(single.nll(), chunked.nll(), 1e-5, rows + " rows per call");
+                assertEquals(single.prefixNll().get(10), chunked.prefixNll().get(10), 1e-5, rows + " rows per call, K' = 10");
+            }
+            assertTrue(single.nll() > 0 && Double.isFinite(single.nll()), "a Bernoulli NLL: " + single.nll());
+        }
+    }
+
     @Test
     void rejectsBadArguments() {
         INDArray x = Nd4j.createFromArray(data(2, 4));

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import org.vaelab.data.Binarization;
+import org.vaelab.data.ImageDataset;
 import org.vaelab.model.Posterior;
 
 /**
@@ -80,6 +83,47 @@ class MutualInformationTest {
         int n = 20_000, d = 4;
         Posterior q = new Posterior(n, d, new double[n * d], new double[n * d]);
         assertEquals(0, MutualInformation.of(q, 50, new SplittableRandom(1)), 0.04);
+    }
+
+    /**
+     * Through the evaluation pipeline as every report runs it ({@link EvaluationContext}, {@link MutualInformationMetric}
+     * against the whole set, the rate from {@link ElboMetric}), on exact encoders of linear-Gaussian models with weak,
+     * medium and strong latents (column lengths 0.3, 1, 4; σ = 0.7): I = 0.25, 1.67 and 5.27 nats, all far below
+     * log n = 8.0. Each estimate is near its closed form, the three are clearly apart, and the rate equals I (an exact
+     * posterior's aggregate is the prior). Shifting every posterior mean by 0.5 leaves I unchanged but adds
+     * KL(q(z) ‖ p(z)) = ½·d·0.5² = 0.375 nats to the rate: I ≤ R (Alemi et al. 2018), with the closed-form gap.
+     */
+    @Test
+    void throughThePipelineMiFollowsTheClosedFormAndStaysBelowTheRate() {
+        int n = 3000;
+        double previous = -1;
+        for (double scale : new double[]{0.3, 1, 4}) {
+            LinearGaussianVae model = LinearGaussianVae.random(6, new double[]{scale, scale, scale}, 0.7, 21);
+            double truth = model.exactMutualInformation();
+            Map<MetricId, Double> m = evaluate(model, n);
+            double mi = m.get(MetricId.MI), rate = m.get(MetricId.KL);
+            assertEquals(n, m.get(MetricId.MI_BATCH), 0, "q(z) against the whole set");
+            assertTrue(truth < Math.log(n) - 2, "the case is far from the bound log n");
+            assertEquals(truth, mi, 0.05 + 0.03 * truth, "column length " + scale);
+            assertEquals(truth, rate, 0.05 + 0.03 * truth, "an exact posterior's rate is I, column length " + scale);
+            assertTrue(mi > previous + 1, "clearly more information at column length " + scale + ": " + mi + " after " + previous);
+            previous = mi;
+        }
+        LinearGaussianVae exact = LinearGaussianVae.random(6, new double[]{1, 1, 1}, 0.7, 21);
+        Map<MetricId, Double> exactM = evaluate(exact, n), shiftedM = evaluate(exact.withEncoderError(0.5, 0), n);
+        assertEquals(exactM.get(MetricId.MI), shiftedM.get(MetricId.MI), 0.05, "a common shift of the means carries no information");
+        assertEquals(0.375, shiftedM.get(MetricId.KL) - shiftedM.get(MetricId.MI), 0.06, "R − I = KL(q(z) ‖ p(z))");
+    }
+
+    private static Map<MetricId, Double> evaluate(LinearGaussianVae model, int n) {
+        double[][] x = model.sample(n, new SplittableRandom(22));
+        float[] px = new float[n * 6];
+        for (int i = 0; i < n; i++) for (int j = 0; j < 6; j++) px[i * 6 + j] = (float) x[i][j];
+        ImageDataset images = new ImageDataset("linear-gaussian", px, n, 3, 2, new int[n], "none");
+        EvaluationContext c = EvaluationContext.of(model, images, GroundTruth.NONE, Binarization.NONE, 23, 500);
+        Map<MetricId, Double> m = new java.util.HashMap<>(new MutualInformationMetric(MutualInformationMetric.WHOLE_SET).compute(c));
+        m.putAll(new ElboMetric().compute(c));
+        return m;
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.vaelab.data.Binarization;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
+import org.vaelab.model.WeightInit;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.TrainConfig;
@@ -63,6 +64,24 @@ class RunKeysTest {
             assertNotEquals(eval(c), eval(other), Json.trainingConfigTree(other).toString());
         }
         assertNotEquals(train(c), Json.trainKey(c, "other training data"), "other training data must retrain");
+    }
+
+    /**
+     * The weight initialisation is part of the train key, but the default is left out of the JSON, so that every
+     * configuration written before the option existed keeps its key (and {@link #keysAreStableAcrossJvms} its literal).
+     */
+    @Test
+    void weightInitChangesTheKeyOnlyWhenNotTheDefault() {
+        RunConfig c = config();
+        Map<?, ?> train = (Map<?, ?>) Json.configTree(c).get("train");
+        assertEquals(java.util.Set.of("epochs", "batchSize", "learningRate"), train.keySet(), "the default is not written");
+        RunConfig explicitDefault = c.withTrain(c.train().withInit(WeightInit.DEFAULT));
+        assertEquals(train(c), train(explicitDefault));
+        RunConfig pytorch = c.withTrain(c.train().withInit(WeightInit.PYTORCH_LINEAR));
+        assertNotEquals(train(c), train(pytorch), "another initialisation must retrain");
+        assertEquals("PYTORCH_LINEAR", ((Map<?, ?>) Json.configTree(pytorch).get("train")).get("init"));
+        assertEquals(WeightInit.PYTORCH_LINEAR, pytorch.train().withEpochs(5).withLearningRate(3e-4).withBatchSize(7).init(),
+                "the with-methods keep the initialisation");
     }
 
     @Test

@@ -31,6 +31,16 @@ class ReportIndexTest {
         assertTrue(index.contains("  \n  Best test ELBO: β=1\n"), index);
     }
 
+    /** Item comments (one per claim, say) become a list under the report's finding, in their order. */
+    @Test
+    void itemsAreListedUnderTheFinding(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("claims"));
+        Files.writeString(root.resolve("claims/report.md"), "# claims: verdicts\n" + ReportIndex.findingComment("2 reproduced")
+                + "\ntext\n" + ReportIndex.itemComment("a: reproduced") + ReportIndex.itemComment("b: not --> reproduced"));
+        String index = Files.readString(ReportIndex.update(root));
+        assertTrue(index.contains("  \n  2 reproduced\n  - a: reproduced\n  - b: not → reproduced\n"), index);
+    }
+
     /** Processes finishing different reports at once: the last index written lists every report. */
     @Test
     void concurrentUpdatesNeverLoseAReport(@TempDir Path root) throws Exception {
