@@ -69,11 +69,7 @@ public sealed interface Rule {
 
         @Override
         public Outcome decide(Summary e) {
-            needInterval(e);
-            boolean above = e.ciLow() > 0, below = e.ciHigh() < 0;
-            if (direction == Direction.INCREASE ? above : below) return Outcome.REPRODUCED;
-            if (direction == Direction.INCREASE ? below : above) return Outcome.NOT_REPRODUCED;
-            return Outcome.INCONCLUSIVE;
+            return sideOf(e, 0, direction);
         }
 
         @Override
@@ -110,13 +106,7 @@ public sealed interface Rule {
 
         @Override
         public Outcome decide(Summary e) {
-            needInterval(e);
-            double b = boundary();
-            // Entirely on the good side of the boundary: reproduced; entirely on the bad side: not.
-            boolean above = e.ciLow() > b, below = e.ciHigh() < b;
-            if (better == Direction.INCREASE ? above : below) return Outcome.REPRODUCED;
-            if (better == Direction.INCREASE ? below : above) return Outcome.NOT_REPRODUCED;
-            return Outcome.INCONCLUSIVE;
+            return sideOf(e, boundary(), better);
         }
 
         @Override
@@ -171,5 +161,18 @@ public sealed interface Rule {
             return "equal within ±" + m + " (equivalence): reproduced if the 95% CI lies inside ±" + m
                     + ", not reproduced if entirely outside, else inconclusive";
         }
+    }
+
+    /**
+     * Where the interval lies against {@code boundary}: entirely on the {@code good} side, reproduced; entirely on
+     * the other side, not reproduced; across it, inconclusive. Directional rules use the boundary 0, non-inferiority
+     * rules their margin.
+     */
+    private static Outcome sideOf(Summary e, double boundary, Direction good) {
+        needInterval(e);
+        boolean above = e.ciLow() > boundary, below = e.ciHigh() < boundary;
+        if (good == Direction.INCREASE ? above : below) return Outcome.REPRODUCED;
+        if (good == Direction.INCREASE ? below : above) return Outcome.NOT_REPRODUCED;
+        return Outcome.INCONCLUSIVE;
     }
 }
