@@ -11,7 +11,6 @@ import org.vaelab.data.DataSources;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.metrics.MetricId;
-import org.vaelab.metrics.MutualInformationMetric;
 import org.vaelab.metrics.PairedComparison;
 import org.vaelab.metrics.Ranking;
 import org.vaelab.metrics.RdSlopes;
@@ -19,6 +18,7 @@ import org.vaelab.metrics.Summary;
 import org.vaelab.model.Activation;
 import org.vaelab.model.Likelihood;
 import org.vaelab.model.VaeArchitecture;
+import org.vaelab.report.MarkdownReport;
 import org.vaelab.report.RunRecord;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.StepLog;
@@ -324,7 +324,7 @@ public final class WeightingShootout implements Experiment {
                     best.label(), fmt(best.au(), 1), paired(f, best, likelihood)));
             sb.append(".\n");
         }
-        List<String> saturated = rows.values().stream().filter(r -> miSaturated(r)).map(Row::label).toList();
+        List<String> saturated = MarkdownReport.saturatedMiRows(byLabel);
         if (!saturated.isEmpty())
             sb.append("- *Mutual information* cannot rank ").append(saturated.size()).append(" of ").append(rows.size())
                     .append(" rows: their MI is within 0.1 nats of its bound log N (").append(String.join(", ", saturated))
@@ -415,13 +415,6 @@ public final class WeightingShootout implements Experiment {
         String word = c.ciLow() <= 0 && c.ciHigh() >= 0 ? "not separable"
                 : (c.meanDifference() < 0) == lowerIsBetter ? "better" : "worse";
         return String.format(Locale.ROOT, "%+.2f ± %.2f (%s, n = %d)", c.meanDifference(), c.halfWidth(), word, c.n());
-    }
-
-    /** True if the row's mean MI is within 0.1 nats of its bound log B ({@link MutualInformationMetric#saturated}). */
-    private static boolean miSaturated(Row r) {
-        Map<Long, Double> mi = r.bySeed(MetricId.MI);
-        Double b = r.runs().get(0).metrics().get(MetricId.MI_BATCH);
-        return !mi.isEmpty() && b != null && MutualInformationMetric.saturated(r.summary(MetricId.MI).mean(), b);
     }
 
     private static Row row(String label, List<RunRecord> rs) {

@@ -243,8 +243,19 @@ public final class MarkdownReport {
 
     /** One sentence naming the rows whose mean MI is saturated (computed, never typed); empty if none. */
     private static String saturatedMi(Map<String, List<RunRecord>> finished) {
+        List<String> rows = saturatedMiRows(finished);
+        if (rows.isEmpty()) return "";
+        return "\nMI is saturated (within " + MutualInformationMetric.SATURATION_NATS + " nats of log B) for "
+                + String.join(", ", rows) + ": these rows cannot be ranked by MI.\n";
+    }
+
+    /**
+     * The labels whose seed-mean MI lies within {@link MutualInformationMetric#SATURATION_NATS} of its bound log B
+     * ({@link MutualInformationMetric#saturated}), in the map's order: the rows a report must not rank by MI.
+     */
+    public static List<String> saturatedMiRows(Map<String, List<RunRecord>> byLabel) {
         List<String> rows = new ArrayList<>();
-        for (var e : finished.entrySet()) {
+        for (var e : byLabel.entrySet()) {
             double mi = 0, b = 0;
             int n = 0;
             for (RunRecord r : e.getValue()) {
@@ -256,9 +267,7 @@ public final class MarkdownReport {
             }
             if (n > 0 && MutualInformationMetric.saturated(mi / n, b)) rows.add(e.getKey());
         }
-        if (rows.isEmpty()) return "";
-        return "\nMI is saturated (within " + MutualInformationMetric.SATURATION_NATS + " nats of log B) for "
-                + String.join(", ", rows) + ": these rows cannot be ranked by MI.\n";
+        return rows;
     }
 
     private static String provenance(List<RunRecord> runs) {
