@@ -256,16 +256,11 @@ public final class MarkdownReport {
     public static List<String> saturatedMiRows(Map<String, List<RunRecord>> byLabel) {
         List<String> rows = new ArrayList<>();
         for (var e : byLabel.entrySet()) {
-            double mi = 0, b = 0;
-            int n = 0;
-            for (RunRecord r : e.getValue()) {
-                Double v = r.metrics().get(MetricId.MI), bb = r.metrics().get(MetricId.MI_BATCH);
-                if (v == null || bb == null) continue;
-                mi += v;
-                b = bb;
-                n++;
-            }
-            if (n > 0 && MutualInformationMetric.saturated(mi / n, b)) rows.add(e.getKey());
+            List<RunRecord> with = e.getValue().stream()
+                    .filter(r -> r.metrics().get(MetricId.MI) != null && r.metrics().get(MetricId.MI_BATCH) != null).toList();
+            if (with.isEmpty()) continue;
+            double mi = with.stream().mapToDouble(r -> r.metrics().get(MetricId.MI)).average().orElseThrow();
+            if (MutualInformationMetric.saturated(mi, with.get(with.size() - 1).metrics().get(MetricId.MI_BATCH))) rows.add(e.getKey());
         }
         return rows;
     }
