@@ -14,12 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.export.ModelExport;
 import org.vaelab.metrics.TestSetEvaluator;
 import org.vaelab.provenance.CodeVersion;
+import org.vaelab.metrics.IwNll;
 import org.vaelab.model.ModelParameters;
 import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
@@ -39,6 +41,7 @@ import org.vaelab.train.DataConfig;
 import org.vaelab.train.DivergenceException;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.Seeds;
+import org.vaelab.train.TestCurve;
 import org.vaelab.train.Trainer;
 
 /**
@@ -452,7 +455,7 @@ public final class ExperimentRunner {
         String folder = RunFiles.folderName(c, key);
         boolean dirty = Boolean.parseBoolean(ctx.git[1]);
         try {
-            Trainer.Result trained = trainer.train(c, train, new ConsoleProgress(out, tag));
+            Trainer.Result trained = trainer.train(c, train, new ConsoleProgress(out, tag), curveCheckpoint(c, test));
             long e0 = System.nanoTime();
             TestSetEvaluator.Evaluation eval;
             ModelParameters model;
@@ -476,6 +479,27 @@ public final class ExperimentRunner {
                     ctx.evalKey(c, key), NumericsVersion.all());
             return new Outcome(new RunRecord(c, p, Map.of(), null, d.getMessage()), null, null, null);
         }
+    }
+
+    /** Test images a {@link TestCurve} is measured on: the first of the test set, in its file's order. */
+    public static final int CURVE_IMAGES = 1000;
+
+    /**
+     * The run's test-curve evaluation, or null when its config asks for none: the IW-NLL at K =
+     * {@value IwNll#REPORT_K} of the first {@value #CURVE_IMAGES} test images (binarised as the final evaluation
+     * binarises them), with the run's evaluation seed at every point, so that the points differ by the model only
+     * (common random numbers).
+     */
+    private static Trainer.Checkpoint curveCheckpoint(RunConfig c, ImageDataset test) {
+        if (c.train().curveEvery() == 0) return null;
+        ImageDataset targets = c.data().binarization() == Binarization.NONE ? test
+                : Binarization.STATIC.prepare(test, Binarization.STATIC_SEED);
+        ImageDataset images = targets.n() > CURVE_IMAGES ? DataSources.subset(targets, CURVE_IMAGES) : targets;
+        long seed = Seeds.of(c.seed()).eval();
+        return (epochs, steps, model) -> {
+            IwNll.Result r = IwNll.of(model, images, IwNll.REPORT_K, seed);
+            return new TestCurve.Point(epochs, steps, r.nll(), r.standardError(), r.elbo());
+        };
     }
 
     private static ImageDataset[] load(DataConfig d) {

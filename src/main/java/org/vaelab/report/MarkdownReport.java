@@ -65,6 +65,7 @@ public final class MarkdownReport {
                 figures.addAll(rel(dir, TrainingCurvesChart.write("Scheduled and controlled schemes (mean over seeds)",
                         curves(changing, StepLog::rec), curves(changing, StepLog::kl), changingBeta, window, palette,
                         reference, figDir.resolve("training-curves-schedules"))));
+            figures.addAll(rel(dir, TestCurveChart.writeIfAny(finished, palette, figDir.resolve("test-curve"))));
             List<RdPoint> points = new ArrayList<>();
             List<String> groups = new ArrayList<>();
             for (var rs : finished.values())
@@ -389,6 +390,7 @@ public final class MarkdownReport {
             return "Scheduled and controlled schemes: Rec, KL and β per step (GECO's λ and the capacity C_t are in steps.csv)";
         if (name.startsWith("training-curves")) return "Training curves: Rec, KL and β per step";
         if (name.startsWith("rate-distortion")) return "Rate–distortion plane";
+        if (name.startsWith("test-curve")) return "Test IW-NLL during training, mean over seeds";
         if (name.startsWith("kl-per-dimension")) return "KL per latent dimension";
         if (name.startsWith("kl-during-training-")) return "KL per dimension during training, " + name.substring("kl-during-training-".length());
         return name;

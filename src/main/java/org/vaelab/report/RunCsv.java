@@ -18,10 +18,12 @@ import org.vaelab.metrics.KlTrace;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.model.Posterior;
 import org.vaelab.train.StepLog;
+import org.vaelab.train.TestCurve;
 
 /**
  * The text formats of a run's files ({@link RunFiles}): {@code metrics.csv}, {@code steps.csv},
- * {@code kl_per_dim.csv} and {@code posterior.csv.gz}, written with seven significant digits and read back with
+ * {@code kl_per_dim.csv}, {@code curve.csv} and
+ * {@code posterior.csv.gz}, written with seven significant digits and read back with
  * errors that name the line.
  */
 final class RunCsv {
@@ -126,6 +128,41 @@ final class RunCsv {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    static String curveCsv(TestCurve curve) {
+        StringBuilder sb = new StringBuilder(CURVE_HEADER).append('\n');
+        for (TestCurve.Point p : curve.points())
+            sb.append(p.epoch()).append(',').append(p.step()).append(',').append(num(p.iwNll())).append(',')
+                    .append(num(p.standardError())).append(',').append(num(p.elbo())).append('\n');
+        return sb.toString();
+    }
+
+    static final String CURVE_HEADER = "epoch,step,iw_nll,iw_nll_se,elbo";
+
+    /** Reads {@code curve.csv}; a malformed or truncated line is an IOException naming the line. */
+    static TestCurve readCurve(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(CURVE_HEADER))
+            throw new IOException("line 1 is not the header '" + CURVE_HEADER + "'");
+        List<TestCurve.Point> points = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) continue;
+            try {
+                String[] f = line.split(",", -1);
+                if (f.length != 5) throw new IllegalArgumentException(f.length + " fields instead of 5");
+                points.add(new TestCurve.Point(Integer.parseInt(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4])));
+            } catch (IllegalArgumentException e) {
+                throw malformed(i, CURVE_HEADER, line, e);
+            }
+        }
+        try {
+            return new TestCurve(points);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Reads {@value #KL_PER_DIM}; a malformed or truncated line is an IOException naming the line. */

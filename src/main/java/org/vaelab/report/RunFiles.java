@@ -38,6 +38,8 @@ import org.vaelab.train.StepLog;
  *   <li>{@code samples.png}: test images and reconstructions, prior samples, traversals of the most used latents;</li>
  *   <li>{@code kl_per_dim.csv}: the batch KL of every latent dimension every few steps, columns {@code step, z0..z<d−1>}
  *       (0-based like the {@code z<j>/kl} metrics); only if the step log has a {@link KlTrace};</li>
+ *   <li>{@code curve.csv}: the test IW-NLL and ELBO at the end of some epochs ({@link org.vaelab.train.TestCurve});
+ *       only for a run whose config asks for one ({@code curveEvery} &gt; 0);</li>
  *   <li>{@code failure.txt}: only for a run that stopped (e.g. diverged), saying why: for a divergence the step and
  *       the values;</li>
  *   <li>{@code manifest.sha256}: written last, the SHA-256 of every other file, as {@code sha256sum} writes it.</li>
@@ -58,6 +60,7 @@ public final class RunFiles {
     public static final String SAMPLES = "samples.png";
     public static final String MODEL = ModelExport.FILE_NAME;
     public static final String KL_PER_DIM = "kl_per_dim.csv";
+    public static final String CURVE = "curve.csv";
     public static final String MANIFEST = "manifest.sha256";
     /** The folder under {@code runs/} that {@link #quarantine} moves damaged runs into. */
     public static final String DAMAGED = ".damaged";
@@ -77,7 +80,7 @@ public final class RunFiles {
 
     /** Every file name a run may have; one of these present but not in the manifest was added afterwards. */
     static final List<String> RUN_FILES = List.of(PROVENANCE, METRICS, STEPS, POSTERIOR, FAILURE, SAMPLES,
-            MODEL, KL_PER_DIM);
+            MODEL, KL_PER_DIM, CURVE);
     /** A line of {@code sha256sum}'s output: text mode (two spaces) or binary mode (space, asterisk). */
     /** UTC, without colons (not allowed in Windows file names). */
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -130,6 +133,8 @@ public final class RunFiles {
             if (run.steps() != null) put(tmp, STEPS, text(RunCsv.stepsCsv(run.steps())));
             if (run.steps() != null && !run.steps().klTrace().isEmpty())
                 put(tmp, KL_PER_DIM, text(RunCsv.klTraceCsv(run.steps().klTrace())));
+            if (run.steps() != null && !run.steps().curve().isEmpty())
+                put(tmp, CURVE, text(RunCsv.curveCsv(run.steps().curve())));
             if (posterior != null) put(tmp, POSTERIOR, out -> RunCsv.writePosterior(out, posterior));
             if (model != null) put(tmp, MODEL, out -> Npz.write(ModelExport.arrays(model), out));
             for (var e : extras.entrySet()) put(tmp, e.getKey(), e.getValue());
@@ -201,7 +206,7 @@ public final class RunFiles {
      * vaelab from before manifests); a listed file that is missing or whose SHA-256 differs; a file of the run that
      * is not listed; a required file that is neither (for a finished run {@value #PROVENANCE}, {@value #METRICS},
      * {@value #STEPS}, {@value #SAMPLES}, and {@value #KL_PER_DIM} when it has steps, since training traces the KL
-     * from its first step; for a failed one {@value #PROVENANCE}, {@value #METRICS}, {@value #FAILURE}); a finished
+     * from its first step, and {@value #CURVE} when its config asks for a test curve; for a failed one {@value #PROVENANCE}, {@value #METRICS}, {@value #FAILURE}); a finished
      * run without one of {@link #REPORTED_METRICS} or the KL of a latent dimension; a file that does not parse; a
      * provenance naming another folder. The local files {@value #MODEL} and {@value #POSTERIOR} (not committed to
      * git) may be absent, but must match the manifest if present.

@@ -13,6 +13,7 @@ import org.vaelab.provenance.Json;
 import org.vaelab.provenance.Provenance;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.train.TestCurve;
 
 /** How {@link RunFiles#check} inspects a run folder: every file against the manifest, then each one parsed. */
 final class RunInspection {
@@ -72,11 +73,17 @@ final class RunInspection {
         if (!failed && steps != null && steps.size() > 0 && !listed.containsKey(RunFiles.KL_PER_DIM)
                 && !Files.exists(dir.resolve(RunFiles.KL_PER_DIM), LinkOption.NOFOLLOW_LINKS))
             problems.add(RunFiles.KL_PER_DIM + " is missing: training traces the KL of every dimension from its first step");
+        TestCurve curve = parse(dir, RunFiles.CURVE, problems, RunCsv::readCurve);
+        if (!failed && config.train().curveEvery() > 0 && !listed.containsKey(RunFiles.CURVE)
+                && !Files.exists(dir.resolve(RunFiles.CURVE), LinkOption.NOFOLLOW_LINKS))
+            problems.add(RunFiles.CURVE + " is missing: the run's config asks for a test curve every "
+                    + config.train().curveEvery() + " epoch(s)");
         String failure = parse(dir, RunFiles.FAILURE, problems, f -> Files.readString(f).strip());
         if (failure != null && failure.isEmpty()) problems.add(RunFiles.FAILURE + " is empty: it should say why the run stopped");
 
         if (!problems.isEmpty()) return new RunCheck.Damaged(problems);
         if (steps != null && trace != null) steps = steps.withKlTrace(trace);
+        if (steps != null && curve != null) steps = steps.withCurve(curve);
         RunRecord record = new RunRecord(config, provenance, metrics, steps, failure);
         return failed ? new RunCheck.Failed(record)
                 : new RunCheck.Complete(record, Files.isRegularFile(dir.resolve(RunFiles.MODEL)),

@@ -1,8 +1,10 @@
 package org.vaelab.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vaelab.metrics.KlTrace;
 import org.vaelab.loss.TraceKey;
@@ -17,9 +19,16 @@ import org.vaelab.loss.TraceKey;
  * @param kl      batch mean KL (nats)
  * @param weights each traced weight's column, by key (its {@code steps.csv} column name), in first-seen order
  * @param klTrace per-dimension KL every few steps ({@link KlTrace#empty()} if not recorded)
+ * @param curve   the test likelihood at the end of some epochs ({@link TestCurve#empty()} if not recorded)
  */
 public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<TraceKey, double[]> weights,
-                      KlTrace klTrace) {
+                      KlTrace klTrace, TestCurve curve) {
+
+    /** A log without a test curve. */
+    public StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<TraceKey, double[]> weights,
+                   KlTrace klTrace) {
+        this(step, epoch, rec, kl, weights, klTrace, TestCurve.empty());
+    }
 
     /** A log without a per-dimension KL trace. */
     public StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<TraceKey, double[]> weights) {
@@ -41,11 +50,17 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<T
         kl = kl.clone();
         weights = Collections.unmodifiableMap(copy);
         if (klTrace == null) klTrace = KlTrace.empty();
+        if (curve == null) curve = TestCurve.empty();
     }
 
     /** This log with {@code trace} as its per-dimension KL trace. */
     public StepLog withKlTrace(KlTrace trace) {
-        return new StepLog(step, epoch, rec, kl, weights, trace);
+        return new StepLog(step, epoch, rec, kl, weights, trace, curve);
+    }
+
+    /** This log with {@code c} as its test curve. */
+    public StepLog withCurve(TestCurve c) {
+        return new StepLog(step, epoch, rec, kl, weights, klTrace, c);
     }
 
     public int size() {
@@ -82,7 +97,13 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<T
         private double[] k = new double[1024];
         private final Map<TraceKey, double[]> w = new LinkedHashMap<>();
         private final KlTrace.Builder trace = new KlTrace.Builder();
+        private final List<TestCurve.Point> curve = new ArrayList<>();
         private int n;
+
+        /** Records a point of the test curve (after an epoch; see {@link TestCurve#due}). */
+        public void curve(TestCurve.Point point) {
+            curve.add(point);
+        }
 
         /** Records the batch's per-dimension KL at {@code step} (every few steps; see {@link KlTrace#due}). */
         public void klPerDim(long step, double[] klPerDim) {
@@ -120,7 +141,7 @@ public record StepLog(long[] step, int[] epoch, double[] rec, double[] kl, Map<T
             var cols = new LinkedHashMap<TraceKey, double[]>();
             w.forEach((name, col) -> cols.put(name, Arrays.copyOf(col, n)));
             return new StepLog(Arrays.copyOf(s, n), Arrays.copyOf(e, n), Arrays.copyOf(r, n), Arrays.copyOf(k, n), cols,
-                    trace.build());
+                    trace.build(), new TestCurve(curve));
         }
     }
 }

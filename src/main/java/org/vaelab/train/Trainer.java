@@ -49,6 +49,16 @@ public final class Trainer {
     }
 
     /**
+     * Evaluates the model part-way through training, for the run's {@link TestCurve}. It must not change the model:
+     * the trainer goes on from the same weights, optimiser state and random streams, so a run with a curve trains
+     * exactly as one without.
+     */
+    @FunctionalInterface
+    public interface Checkpoint {
+        TestCurve.Point evaluate(int epochsDone, long stepsDone, VaeModel model);
+    }
+
+    /**
      * A trained model with its step log and the training wall time.
      *
      * @param model the trained model; the caller closes it to release its native memory
@@ -86,6 +96,14 @@ public final class Trainer {
      * @throws DivergenceException if a batch's Rec, KL or loss becomes NaN or infinite
      */
     public Result train(RunConfig config, ImageDataset train, Listener listener) {
+        return train(config, train, listener, null);
+    }
+
+    /**
+     * As {@link #train(RunConfig, ImageDataset, Listener)}, calling {@code checkpoint} after the epochs
+     * {@link TestCurve#due} by {@link TrainConfig#curveEvery()} (none when it is 0 or the checkpoint is null).
+     */
+    public Result train(RunConfig config, ImageDataset train, Listener listener, Checkpoint checkpoint) {
         int n = train.n();
         int dim = train.dim();
         if (dim != config.model().inputDim())
@@ -147,6 +165,8 @@ public final class Trainer {
                 step++;
                 if (listener != null) listener.stepDone(step, total);
             }
+            if (checkpoint != null && TestCurve.due(epoch + 1, config.train().epochs(), config.train().curveEvery()))
+                log.curve(checkpoint.evaluate(epoch + 1, step, engine));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Result(engine, log.build(), seconds);

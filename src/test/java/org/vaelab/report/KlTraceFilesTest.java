@@ -26,10 +26,14 @@ import org.vaelab.provenance.Provenance;
 import org.vaelab.train.DataConfig;
 import org.vaelab.train.RunConfig;
 import org.vaelab.train.StepLog;
+import org.vaelab.train.TestCurve;
 import org.vaelab.train.TrainConfig;
 import org.vaelab.weighting.ConstantBeta;
 
-/** {@code kl_per_dim.csv}: written when the step log has a KL trace, read back with the run. */
+/**
+ * {@code kl_per_dim.csv}: written when the step log has a KL trace, read back with the run; and {@code curve.csv},
+ * the same for a test curve.
+ */
 class KlTraceFilesTest {
 
     private static RunRecord record(RunConfig c, KlTrace trace) {
@@ -67,5 +71,23 @@ class KlTraceFilesTest {
         var e = assertThrows(IllegalArgumentException.class, () -> write(dir.resolve("none"), record(c, KlTrace.empty())));
         assertTrue(e.getMessage().contains("kl_per_dim.csv is missing"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("none").resolve(run.getFileName())));
+    }
+
+    @Test
+    void curveRoundTripsAndIsRequiredWhenTheConfigAsksForIt(@TempDir Path dir) throws IOException {
+        RunConfig c = new RunConfig("test", "β=1", "", new DataConfig("mnist-digits", Binarization.DYNAMIC, 0, 0),
+                VaeArchitecture.bernoulli(4, List.of(3), 2, Activation.RELU), new ConstantBeta(1),
+                new TrainConfig(2, 2, 1e-3).withCurveEvery(1), 1);
+        KlTrace trace = new KlTrace(new long[]{0, 1}, new double[][]{{0.125, 0.125}, {0.375, 0.0078125}});
+        TestCurve curve = new TestCurve(List.of(new TestCurve.Point(1, 1, 90.5, 0.25, -95.125),
+                new TestCurve.Point(2, 2, 89.75, 0.25, -94)));
+        RunRecord r = record(c, trace);
+        Path run = write(dir, new RunRecord(c, r.provenance(), r.metrics(), r.steps().withCurve(curve), null));
+        assertEquals(List.of("epoch,step,iw_nll,iw_nll_se,elbo", "1,1,90.5,0.25,-95.125", "2,2,89.75,0.25,-94"),
+                Files.readAllLines(run.resolve(RunFiles.CURVE)));
+        assertEquals(curve, RunFiles.findLatest(dir, c).orElseThrow().steps().curve());
+
+        var e = assertThrows(IllegalArgumentException.class, () -> write(dir.resolve("none"), r));
+        assertTrue(e.getMessage().contains("curve.csv is missing"), e.getMessage());
     }
 }
