@@ -42,7 +42,8 @@ public final class ReportIndex {
     /**
      * Rebuilds {@code root/README.md} from the reports under {@code root}. Variants (folders named
      * {@code <experiment>.<overrides>}, see {@code org.vaelab.experiment.ReportFolder}) are listed apart from the
-     * experiments' own reports. Runs under a lock, so that processes finishing different reports at once cannot
+     * experiments' own reports; a named budget other than {@code smoke} counts as the experiment's own
+     * ({@link #isVariant}). Runs under a lock, so that processes finishing different reports at once cannot
      * write an index that misses one of them.
      */
     public static Path update(Path root) throws IOException {
@@ -58,7 +59,7 @@ public final class ReportIndex {
                         if (!Files.isRegularFile(f)) continue;
                         String text = Files.readString(f);
                         String title = text.lines().filter(l -> l.startsWith("# ")).findFirst().map(l -> l.substring(2)).orElse(folder);
-                        StringBuilder sb = folder.contains(".") ? variants : own;
+                        StringBuilder sb = isVariant(folder) ? variants : own;
                         sb.append("- [").append(title).append("](").append(folder).append('/').append(name).append(")");
                         finding(text).ifPresent(x -> sb.append("  \n  ").append(x));
                         sb.append('\n');
@@ -76,6 +77,16 @@ public final class ReportIndex {
             AtomicFiles.writeString(index, sb.toString());
             return index;
         }
+    }
+
+    /**
+     * Whether a report folder holds a variant rather than a result: any override makes one, except a named budget
+     * alone ({@code <experiment>.budget-long}), which is one of the experiment's own plans; the {@code smoke}
+     * budget is a quick check and stays a variant.
+     */
+    static boolean isVariant(String folder) {
+        if (!folder.contains(".")) return false;
+        return !folder.matches("[^.]+\\.budget-[A-Za-z0-9-]+") || folder.endsWith(".budget-smoke");
     }
 
     static List<String> items(String report) {

@@ -138,7 +138,7 @@ class OverridesTest {
     void aBudgetMustBeOneTheExperimentDefines() {
         assertEquals("-Dbudget=huge is not valid for quickstart: it defines no budgets besides default",
                 refusedBy("quickstart", "budget", "huge"));
-        assertEquals("-Dbudget=huge is not valid for weighting-shootout: expected one of default, smoke",
+        assertEquals("-Dbudget=huge is not valid for weighting-shootout: expected one of default, smoke, long",
                 refusedBy("weighting-shootout", "budget", "huge"));
         Experiment quickstart = ExperimentRegistry.standard().get("quickstart");
         assertSame(quickstart, Overrides.from(props("budget", "default")).configure(quickstart));

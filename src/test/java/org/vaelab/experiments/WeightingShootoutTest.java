@@ -34,7 +34,23 @@ class WeightingShootoutTest {
         assertEquals(WeightingShootout.DEFAULT, WeightingShootout.budget("default"));
         assertEquals(WeightingShootout.SMOKE, WeightingShootout.budget("smoke"));
         var e = assertThrows(IllegalArgumentException.class, () -> WeightingShootout.budget("quick"));
-        assertEquals("-Dbudget=quick is not valid: expected one of default, smoke", e.getMessage());
+        assertEquals("-Dbudget=quick is not valid: expected one of default, smoke, long", e.getMessage());
+    }
+
+    /** The long budget trains the seven leading schemes, 30 epochs, each recording its test curve. */
+    @Test
+    void longBudgetTrainsTheLeadingSchemesWithACurve() {
+        WeightingShootout longer = new WeightingShootout().withBudget("long");
+        var arms = longer.arms();
+        assertEquals(new java.util.HashSet<>(WeightingShootout.LEADING), arms.stream().map(a -> a.label()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(7, arms.size());
+        for (var a : arms) {
+            assertEquals(30, a.train().epochs());
+            assertEquals(WeightingShootout.CURVE_EVERY, a.train().curveEvery());
+        }
+        assertEquals(5, longer.seeds());
+        // The default budget records no curve, so its runs keep their train keys.
+        assertTrue(new WeightingShootout().arms().stream().allMatch(a -> a.train().curveEvery() == 0));
     }
 
     @Test
@@ -77,7 +93,7 @@ class WeightingShootoutTest {
         Experiment smoke = Overrides.from(p).configure(new WeightingShootout());
         assertEquals(1, smoke.seeds());
         assertEquals(1, smoke.arms().get(0).train().epochs());
-        assertEquals(List.of("default", "smoke"), smoke.budgets());
+        assertEquals(List.of("default", "smoke", "long"), smoke.budgets());
         assertEquals(5, Overrides.from(new Properties()).configure(new WeightingShootout()).seeds(), "no -Dbudget: default");
         assertEquals(5, new WeightingShootout().seeds());
     }

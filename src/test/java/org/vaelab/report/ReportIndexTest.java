@@ -1,6 +1,7 @@
 package org.vaelab.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -61,5 +62,15 @@ class ReportIndexTest {
         String index = Files.readString(root.resolve("README.md"));
         for (int i = 0; i < 8; i++) assertTrue(index.contains("(exp" + i + "/report.md)"), index);
         assertEquals(8, index.lines().filter(l -> l.startsWith("- [")).count(), index);
+    }
+
+    /** A named budget alone is one of the experiment's own plans; smoke and any other override are variants. */
+    @Test
+    void namedBudgetsAreResultsButSmokeAndOverridesAreVariants() {
+        assertFalse(ReportIndex.isVariant("weighting-shootout"));
+        assertFalse(ReportIndex.isVariant("weighting-shootout.budget-long"));
+        assertTrue(ReportIndex.isVariant("weighting-shootout.budget-smoke"));
+        assertTrue(ReportIndex.isVariant("quickstart.seeds-1.epochs-1"));
+        assertTrue(ReportIndex.isVariant("weighting-shootout.seeds-2.budget-long"));
     }
 }

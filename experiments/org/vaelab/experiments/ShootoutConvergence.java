@@ -1,0 +1,160 @@
+package org.vaelab.experiments;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.PairedComparison;
+import org.vaelab.metrics.Ranking;
+import org.vaelab.model.Likelihood;
+import org.vaelab.report.RunRecord;
+import org.vaelab.train.TestCurve;
+
+/**
+ * What the shootout's long budget adds to its discussion, computed from the runs: whether each scheme's test
+ * likelihood had stopped improving when the run stopped (from the runs' {@link TestCurve}s), and whether the default
+ * budget's ranking by test IW-NLL survives the longer training. Every word is a paired 95% interval over seeds.
+ */
+final class ShootoutConvergence {
+
+    private ShootoutConvergence() {
+    }
+
+    /** The verdict on a change of the IW-NLL (later − earlier), from its paired interval. */
+    static String trend(PairedComparison c) {
+        if (c.ciHigh() < 0) return "still improving";
+        if (c.ciLow() > 0) return "getting worse";
+        return "no improvement shown (interval contains 0)";
+    }
+
+    /**
+     * The section.
+     *
+     * @param longRuns  the long budget's runs (with test curves)
+     * @param shortRuns the default budget's runs of the same configurations, read from its run store; may be empty
+     * @param window    epochs over which "stopped improving" is judged, ending at the last epoch
+     * @param reference the label the other schemes are compared with (β = 1)
+     */
+    static String of(List<RunRecord> longRuns, List<RunRecord> shortRuns, int window, String reference) {
+        Map<String, List<RunRecord>> byLabel = byLabel(longRuns);
+        StringBuilder sb = new StringBuilder();
+        int last = longRuns.stream().filter(r -> !r.failed()).mapToInt(r -> r.config().train().epochs()).max().orElse(0);
+        int first = longRuns.stream().filter(r -> r.steps() != null && !r.steps().curve().isEmpty())
+                .mapToInt(r -> r.steps().curve().points().get(0).epoch()).min().orElse(last);
+        int from = Math.max(last - window, first);
+        sb.append("- **Had the runs stopped improving?** Test IW-NLL (K = 100, first 1,000 test images) at epoch ")
+                .append(last).append(" minus at epoch ").append(from)
+                .append(", paired over seeds (95% CI); negative is still improving:\n\n")
+                .append("| scheme |").append(from > 10 ? " at epoch 10 |" : "").append(" at epoch ").append(from)
+                .append(" | at epoch ").append(last).append(" | change over the last ").append(last - from)
+                .append(" epochs | verdict |\n|---|").append(from > 10 ? "---:|" : "").append("---:|---:|---:|---|\n");
+        int improving = 0, rows = 0;
+        for (var e : byLabel.entrySet()) {
+            Map<Long, Double> atEnd = curveAt(e.getValue(), last), atFrom = curveAt(e.getValue(), from);
+            if (atEnd.size() < 2 || atFrom.size() < 2) continue;
+            PairedComparison c = PairedComparison.bySeed(atEnd, atFrom);
+            String verdict = trend(c);
+            rows++;
+            if (verdict.equals("still improving")) improving++;
+            sb.append("| ").append(e.getKey()).append(" |")
+                    .append(from > 10 ? String.format(Locale.ROOT, " %.2f |", mean(curveAt(e.getValue(), 10))) : "")
+                    .append(String.format(Locale.ROOT, " %.2f | %.2f | %+.2f ± %.2f | %s |%n", mean(atFrom), mean(atEnd),
+                            c.meanDifference(), c.halfWidth(), verdict));
+        }
+        String trendLine = String.format(Locale.ROOT, "%d of %d rows were still improving at epoch %d", improving, rows, last);
+        sb.append(String.format(Locale.ROOT, "%n%s: %s%n", trendLine,
+                improving == 0 ? "this budget reached the plateau of every scheme on this model."
+                        : "a longer budget would still lower their NLL; the ranking below is the ranking at epoch " + last
+                        + ", not at convergence."));
+
+        // Bernoulli rows only: the σ-VAE's Gaussian NLL is a density in other units.
+        Ranking now = rank(byLabel, MetricId.IW_NLL);
+        sb.append("\n- **Ranking at epoch ").append(last).append("** (test IW-NLL, K = 100, all test images, Bernoulli rows): ")
+                .append(now.sentence(2)).append(".\n");
+        Map<String, List<RunRecord>> shortByLabel = byLabel(shortRuns);
+        shortByLabel.keySet().retainAll(byLabel.keySet());
+        if (shortByLabel.isEmpty() || !shortByLabel.containsKey(reference) || !byLabel.containsKey(reference)) {
+            sb.append("- The default budget's runs of these schemes were not found, so the two rankings are not compared.\n");
+            return "- **Long budget:** " + trendLine + ".\n" + sb;
+        }
+        int shortEpochs = shortRuns.get(0).config().train().epochs();
+        Ranking before = rank(shortByLabel, MetricId.IW_NLL);
+        sb.append("- **Ranking at ").append(shortEpochs).append(" epochs** (the default budget's runs of the same schemes):")
+                .append(" ").append(before.sentence(2)).append(".\n\n")
+                .append("| scheme | vs ").append(reference).append(" at ").append(shortEpochs).append(" epochs | vs ")
+                .append(reference).append(" at ").append(last).append(" epochs | same verdict? |\n|---|---:|---:|---|\n");
+        List<String> changed = new ArrayList<>();
+        for (String label : byLabel.keySet()) {
+            if (label.equals(reference) || gaussian(byLabel.get(label)) || !shortByLabel.containsKey(label)) continue;
+            PairedComparison a = PairedComparison.bySeed(bySeed(shortByLabel.get(label)), bySeed(shortByLabel.get(reference)));
+            PairedComparison b = PairedComparison.bySeed(bySeed(byLabel.get(label)), bySeed(byLabel.get(reference)));
+            boolean same = word(a).equals(word(b));
+            if (!same) changed.add(label + " (" + word(a) + " → " + word(b) + ")");
+            sb.append(String.format(Locale.ROOT, "| %s | %+.2f ± %.2f (%s) | %+.2f ± %.2f (%s) | %s |%n", label,
+                    a.meanDifference(), a.halfWidth(), word(a), b.meanDifference(), b.halfWidth(), word(b), same ? "yes" : "**no**"));
+        }
+        boolean sameBest = before.best().label().equals(now.best().label());
+        String survives = changed.isEmpty() && sameBest ? "survives" : "does not survive unchanged";
+        sb.append("\n**Does the ").append(shortEpochs).append("-epoch ranking survive?** ")
+                .append(changed.isEmpty() && sameBest ? "Yes: the same scheme is best and every scheme's verdict against "
+                        + reference + " is unchanged."
+                        : (sameBest ? "The best scheme is the same (" + now.best().label() + "), but "
+                        : "No: the best scheme changes from " + before.best().label() + " to " + now.best().label()
+                        + (changed.isEmpty() ? ", while every verdict against " + reference + " is unchanged." : "; and "))
+                        + (changed.isEmpty() ? "" : "the verdict against " + reference + " changes for "
+                        + String.join(", ", changed) + "."))
+                .append(" IW-NLL is lower-is-better; \"better\" and \"worse\" are paired 95% intervals excluding 0.\n");
+        return "- **Long budget:** " + trendLine + "; best by test IW-NLL at epoch " + last + ": " + now.best().label()
+                + " (at " + shortEpochs + " epochs: " + before.best().label() + "); the " + shortEpochs
+                + "-epoch ranking " + survives + ".\n" + sb;
+    }
+
+    private static String word(PairedComparison c) {
+        if (c.ciLow() <= 0 && c.ciHigh() >= 0) return "not separable";
+        return c.meanDifference() < 0 ? "better" : "worse";
+    }
+
+    private static Ranking rank(Map<String, List<RunRecord>> byLabel, MetricId metric) {
+        Map<String, Map<Long, Double>> values = new LinkedHashMap<>();
+        byLabel.forEach((label, rs) -> {
+            if (!gaussian(rs) && !bySeed(rs).isEmpty()) values.put(label, bySeed(rs));
+        });
+        return Ranking.of(metric.toString(), true, values);
+    }
+
+    private static boolean gaussian(List<RunRecord> rs) {
+        return rs.get(0).config().model().likelihood() == Likelihood.GAUSSIAN;
+    }
+
+    private static Map<String, List<RunRecord>> byLabel(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> m = new LinkedHashMap<>();
+        for (RunRecord r : runs) if (!r.failed()) m.computeIfAbsent(r.config().label(), k -> new ArrayList<>()).add(r);
+        return m;
+    }
+
+    private static Map<Long, Double> bySeed(List<RunRecord> rs) {
+        Map<Long, Double> m = new LinkedHashMap<>();
+        for (RunRecord r : rs) {
+            Double v = r.metrics().get(MetricId.IW_NLL);
+            if (v != null && Double.isFinite(v)) m.put(r.config().seed(), v);
+        }
+        return m;
+    }
+
+    /** Each seed's curve IW-NLL after {@code epoch}; seeds without a point there are left out. */
+    static Map<Long, Double> curveAt(List<RunRecord> rs, int epoch) {
+        Map<Long, Double> m = new LinkedHashMap<>();
+        for (RunRecord r : rs) {
+            if (r.steps() == null) continue;
+            for (TestCurve.Point p : r.steps().curve().points())
+                if (p.epoch() == epoch) m.put(r.config().seed(), p.iwNll());
+        }
+        return m;
+    }
+
+    private static double mean(Map<Long, Double> m) {
+        return m.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,88 @@
+package org.vaelab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vaelab.data.Binarization;
+import org.vaelab.metrics.MetricId;
+import org.vaelab.metrics.PairedComparison;
+import org.vaelab.provenance.Json;
+import org.vaelab.provenance.NumericsVersion;
+import org.vaelab.provenance.Provenance;
+import org.vaelab.report.RunFiles;
+import org.vaelab.report.RunRecord;
+import org.vaelab.train.DataConfig;
+import org.vaelab.train.RunConfig;
+import org.vaelab.train.StepLog;
+import org.vaelab.train.TestCurve;
+import org.vaelab.train.TrainConfig;
+import org.vaelab.weighting.ConstantBeta;
+import org.vaelab.weighting.CyclicalAnnealing;
+import org.vaelab.weighting.LinearWarmup;
+import org.vaelab.weighting.Weighting;
+
+/** The long budget's verdicts on synthetic runs whose answers are known. */
+class ShootoutConvergenceTest {
+
+    private static final String B1 = new ConstantBeta(1).label(), CYC = CyclicalAnnealing.paperDefaults().label(),
+            WARM = LinearWarmup.paperDefaults().label();
+
+    /**
+     * β = 1 has flattened (the last 10 epochs move by seed noise only), cyclical still falls 0.1 nats per epoch,
+     * warm-up has turned upwards. At 10 epochs cyclical beat β = 1 clearly; at 30 they are equal.
+     */
+    @Test
+    void trendsAndRankingChangesAreComputedFromTheRuns() {
+        List<RunRecord> longRuns = new ArrayList<>(), shortRuns = new ArrayList<>();
+        double[] noise = {0.05, -0.03, 0.02, -0.06, 0.01};
+        for (int s = 1; s <= 5; s++) {
+            double n = noise[s - 1];
+            longRuns.add(run(B1, new ConstantBeta(1), 30, s, 235 + n, e -> e < 20 ? 236 + 20.0 / e : 236 + n * (e % 4 == 0 ? 1 : -1)));
+            longRuns.add(run(CYC, CyclicalAnnealing.paperDefaults(), 30, s, 235 - n, e -> 238 - 0.1 * e + n));
+            longRuns.add(run(WARM, LinearWarmup.paperDefaults(), 30, s, 236 + n, e -> 235 + Math.abs(e - 18) * 0.1 + n));
+            shortRuns.add(run(B1, new ConstantBeta(1), 10, s, 237 + n, null));
+            shortRuns.add(run(CYC, CyclicalAnnealing.paperDefaults(), 10, s, 236 + 2 * n, null));
+            shortRuns.add(run(WARM, LinearWarmup.paperDefaults(), 10, s, 238 + n, null));
+        }
+        String text = ShootoutConvergence.of(longRuns, shortRuns, 10, B1);
+        assertTrue(text.startsWith("- **Long budget:** 1 of 3 rows were still improving at epoch 30"), text);
+        assertTrue(text.contains("| " + CYC + " | 237.00 | 236.00 | 235.00 | -1.00 ± 0.00 | still improving |"), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + WARM) && l.endsWith("getting worse |")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + B1) && l.endsWith("no improvement shown (interval contains 0) |")), text);
+        // Cyclical: better than β = 1 at 10 epochs, not separable at 30; warm-up worse at both.
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + CYC) && l.contains("(better)") && l.contains("(not separable)")
+                && l.endsWith("**no** |")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + WARM) && l.endsWith("| yes |")), text);
+        assertTrue(text.contains("the 10-epoch ranking does not survive unchanged"), text);
+        assertTrue(text.contains("changes for " + CYC + " (better → not separable)"), text);
+    }
+
+    @Test
+    void trendWordsFollowTheInterval() {
+        assertEquals("still improving", ShootoutConvergence.trend(PairedComparison.of(new double[]{1, 1.1, 0.9}, new double[]{2, 2, 2})));
+        assertEquals("getting worse", ShootoutConvergence.trend(PairedComparison.of(new double[]{3, 3.1, 2.9}, new double[]{2, 2, 2})));
+        assertEquals("no improvement shown (interval contains 0)",
+                ShootoutConvergence.trend(PairedComparison.of(new double[]{1, 3, 2}, new double[]{2, 2, 2})));
+    }
+
+    private static RunRecord run(String label, Weighting w, int epochs, long seed, double iwNll,
+                                 java.util.function.IntToDoubleFunction curve) {
+        RunConfig c = new RunConfig("weighting-shootout", label, "", new DataConfig("fashion-mnist", Binarization.DYNAMIC, 0, 0),
+                WeightingShootout.BERNOULLI, w, new TrainConfig(epochs, 128, 1e-3).withCurveEvery(curve == null ? 0 : 2), seed);
+        String key = Json.trainKey(c, "data");
+        Provenance p = new Provenance(RunFiles.folderName(c, key), Json.configTree(c), Json.configSha256(c), key,
+                "code", seed, "abc", false, Map.of(), Map.of(), Map.of(), "2026-01-01T00:00:00Z",
+                "2026-01-01T00:01:00Z", 1, 1, null, Json.evalKey(c, key, "data"), NumericsVersion.all());
+        StepLog steps = new StepLog(new long[]{0}, new int[]{0}, new double[]{1}, new double[]{1}, Map.of());
+        if (curve != null) {
+            List<TestCurve.Point> points = new ArrayList<>();
+            for (int e = 2; e <= epochs; e += 2) points.add(new TestCurve.Point(e, e * 469L, curve.applyAsDouble(e), 0.5, -240));
+            steps = steps.withCurve(new TestCurve(points));
+        }
+        return new RunRecord(c, p, Map.of(MetricId.IW_NLL, iwNll), steps, null);
+    }
+}
