@@ -195,6 +195,12 @@ public final class Claims implements Experiment {
         return "published claims about KL weighting, each with a pre-registered rule and a computed verdict; -Dbudget=smoke for a quick check";
     }
 
+    /** The figures draw the base setting; the re-runs under other settings are in the tables and the verdicts. */
+    @Override
+    public boolean drawnInFigures(String label) {
+        return Setting.of(label) == Setting.BASE;
+    }
+
     @Override
     public List<String> budgets() {
         return List.of(DEFAULT.name(), SMOKE.name());

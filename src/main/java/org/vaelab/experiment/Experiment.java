@@ -87,6 +87,15 @@ public interface Experiment {
     }
 
     /**
+     * Whether the report's figures (training curves, rate–distortion plane, KL per dimension, heat maps) draw the
+     * configuration with this label; the tables list every configuration either way. Default: all. An experiment
+     * with many configurations (re-runs of every arm under other settings) draws the ones a reader compares.
+     */
+    default boolean drawnInFigures(String label) {
+        return true;
+    }
+
+    /**
      * For experiments that are not a sweep of arms × seeds (benchmarks, estimator checks): do the whole job and
      * return the report written, if any. The runner calls this first and uses {@link #arms()} only when it returns
      * {@code Optional.empty()} without doing anything, which is the default.

@@ -206,7 +206,7 @@ public final class ExperimentRunner {
         Path report;
         try (StoreLock held = StoreLock.acquire(dir, "report")) {
             report = MarkdownReport.write(dir, new ReportSpec(experiment.name(), folder.summary(experiment),
-                    experiment.question(), discussion, command), all);
+                    experiment.question(), discussion, command, experiment::drawnInFigures), all);
         }
         int failed = all.size() - finished.size();
         out.printf("done in %s; %d of %d runs finished%s.%nreport: %s%n", ConsoleProgress.clock(seconds),

@@ -95,4 +95,17 @@ class MarkdownReportTest {
             assertTrue(caption.contains(part), "caption lacks '" + part + "': " + caption);
         assertTrue(!tex.contains("\\_"), tex);
     }
+
+    /** The experiment may leave configurations out of the figures; the table keeps them and the report says so. */
+    @Test
+    void figuresDrawOnlyTheChosenConfigurations(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("tiny");
+        Path report = MarkdownReport.write(dir, new ReportSpec("tiny", "a test", "Does it render?", "", "mvn ...",
+                label -> !label.startsWith("β=2")), List.of(finished(1, 1), finished(2, 1)));
+        assertTrue(Files.exists(dir.resolve("figures/kl-during-training-beta-1.0-seed1.png")));
+        assertTrue(!Files.exists(dir.resolve("figures/kl-during-training-beta-2.0-seed1.png")), "β=2 not drawn");
+        String md = Files.readString(report);
+        assertTrue(md.contains("The figures draw 1 of the 2 configurations"), md);
+        assertTrue(md.contains("| β=2"), "the table keeps β=2");
+    }
 }
