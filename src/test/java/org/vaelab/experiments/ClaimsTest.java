@@ -50,6 +50,16 @@ class ClaimsTest {
         assertEquals(5, claims.seeds());
     }
 
+    /** Claims resting on the likelihood are judged at K = 5,000 in the base setting; every other arm at K = 100. */
+    @Test
+    void likelihoodArmsOfTheBaseSettingUseTheLargeK() {
+        for (Arm a : new Claims().arms()) {
+            boolean large = Claims.LIKELIHOOD_ARMS.contains(a.label());
+            assertEquals(large ? 5000 : 100, a.iwSamples(), a.label());
+        }
+        assertEquals(7, new Claims().arms().stream().filter(a -> a.iwSamples() == 5000).count());
+    }
+
     @Test
     void smokeBudgetShrinksEveryArm() {
         Properties p = new Properties();

@@ -37,7 +37,7 @@ class WeightingShootoutTest {
         assertEquals("-Dbudget=quick is not valid: expected one of default, smoke, long", e.getMessage());
     }
 
-    /** The long budget trains the seven leading schemes, 30 epochs, each recording its test curve. */
+    /** The long budget trains the seven leading schemes, 20 epochs, each recording its test curve. */
     @Test
     void longBudgetTrainsTheLeadingSchemesWithACurve() {
         WeightingShootout longer = new WeightingShootout().withBudget("long");
@@ -45,7 +45,7 @@ class WeightingShootoutTest {
         assertEquals(new java.util.HashSet<>(WeightingShootout.LEADING), arms.stream().map(a -> a.label()).collect(java.util.stream.Collectors.toSet()));
         assertEquals(7, arms.size());
         for (var a : arms) {
-            assertEquals(30, a.train().epochs());
+            assertEquals(20, a.train().epochs());
             assertEquals(WeightingShootout.CURVE_EVERY, a.train().curveEvery());
         }
         assertEquals(5, longer.seeds());
