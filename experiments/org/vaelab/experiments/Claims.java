@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Budgets;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.Overrides;
 import org.vaelab.model.Activation;
@@ -209,9 +210,7 @@ public final class Claims implements Experiment {
 
     @Override
     public Claims withBudget(String name) {
-        if (name.equals(DEFAULT.name())) return new Claims(DEFAULT);
-        if (name.equals(SMOKE.name())) return new Claims(SMOKE);
-        throw new IllegalArgumentException("-Dbudget=" + name + " is not valid for claims: expected one of default, smoke");
+        return new Claims(Budgets.named(name, List.of(DEFAULT, SMOKE), Budget::name));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Budgets;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.model.Activation;
 import org.vaelab.model.VaeArchitecture;
@@ -79,9 +80,7 @@ public final class LossConventions implements Experiment {
 
     /** The budget named by {@code value} (null or empty for the default), or an exception listing the names. */
     static Budget budget(String value) {
-        if (value == null || value.isBlank() || value.equals(DEFAULT.name())) return DEFAULT;
-        if (value.equals(SMOKE.name())) return SMOKE;
-        throw new IllegalArgumentException("-Dbudget=" + value + " is not valid: expected one of default, smoke");
+        return Budgets.named(value, List.of(DEFAULT, SMOKE), Budget::name);
     }
 
     /** The asker's KL weight after mean reduction, and PyTorch-VAE's default {@code kld_weight}. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.experiment.Arm;
+import org.vaelab.experiment.Budgets;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.PairedComparison;
@@ -112,10 +113,7 @@ public final class WeightingShootout implements Experiment {
 
     /** The budget named by {@code value} (null or empty for the default), or an exception listing the names. */
     static Budget budget(String value) {
-        if (value == null || value.isBlank() || value.equals(DEFAULT.name())) return DEFAULT;
-        if (value.equals(SMOKE.name())) return SMOKE;
-        if (value.equals(LONG.name())) return LONG;
-        throw new IllegalArgumentException("-Dbudget=" + value + " is not valid: expected one of default, smoke, long");
+        return Budgets.named(value, List.of(DEFAULT, SMOKE, LONG), Budget::name);
     }
 
     /** The β sweep; β = 1 is the plain ELBO. */
