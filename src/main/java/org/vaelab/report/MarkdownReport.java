@@ -85,12 +85,14 @@ public final class MarkdownReport {
         long drawn = finished.keySet().stream().filter(spec.drawn()).count();
         if (!figures.isEmpty() && drawn < finished.size())
             md.append("The figures draw ").append(drawn).append(" of the ").append(finished.size())
-                    .append(" configurations (the experiment's choice, to keep them readable); the table lists all.\n\n");
+                    .append(" configurations (the experiment's choice, to keep them readable), and so do the samples;")
+                    .append(" the table lists all, and every run's `samples.png` is in its folder.\n\n");
         if (!figures.isEmpty())
             md.append("Every figure is also saved as SVG and PDF beside the PNG (`figures/`), for papers.\n\n");
         List<String> samples = new ArrayList<>();
         for (var rs : finished.values()) {
             RunRecord r = rs.get(0);
+            if (!spec.drawn().test(r.config().label())) continue;
             samples.add("**" + r.config().label() + "** (seed " + r.config().seed() + ")\n\n![samples of " + r.config().label()
                     + "](runs/" + r.runId() + "/" + RunFiles.SAMPLES + ")\n");
         }

@@ -107,5 +107,6 @@ class MarkdownReportTest {
         String md = Files.readString(report);
         assertTrue(md.contains("The figures draw 1 of the 2 configurations"), md);
         assertTrue(md.contains("| β=2"), "the table keeps β=2");
+        assertTrue(!md.contains("samples of β=2"), "no samples of a configuration the figures leave out");
     }
 }
