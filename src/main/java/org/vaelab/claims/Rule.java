@@ -47,6 +47,11 @@ public sealed interface Rule {
         return (v > 0 ? "+" : v < 0 ? "−" : "") + number(Math.abs(v));
     }
 
+    /** A number with its unit, or the number alone for a quantity without one. */
+    private static String withUnit(String number, String unit) {
+        return unit == null || unit.isEmpty() ? number : number + " " + unit;
+    }
+
     private static String number(double v) {
         return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
@@ -112,7 +117,7 @@ public sealed interface Rule {
         @Override
         public String explain(Summary e, String unit) {
             needInterval(e);
-            String b = signed(boundary()) + " " + unit;
+            String b = withUnit(signed(boundary()), unit);
             if (e.ciLow() > boundary()) return "entirely above " + b;
             if (e.ciHigh() < boundary()) return "entirely below " + b;
             return "includes " + b;
@@ -120,8 +125,8 @@ public sealed interface Rule {
 
         @Override
         public String describe(String unit) {
-            String b = signed(boundary()) + " " + unit;
-            return "no worse than " + number(margin) + " " + unit + " (non-inferiority): reproduced if the 95% CI lies"
+            String b = withUnit(signed(boundary()), unit);
+            return "no worse than " + withUnit(number(margin), unit) + " (non-inferiority): reproduced if the 95% CI lies"
                     + " entirely " + better.side() + " " + b + ", not reproduced if entirely "
                     + better.opposite().side() + " " + b + ", else inconclusive";
         }
@@ -148,7 +153,7 @@ public sealed interface Rule {
         @Override
         public String explain(Summary e, String unit) {
             needInterval(e);
-            String m = number(margin) + " " + unit;
+            String m = withUnit(number(margin), unit);
             if (e.ciLow() > -margin && e.ciHigh() < margin) return "inside ±" + m;
             if (e.ciLow() > margin) return "entirely above +" + m;
             if (e.ciHigh() < -margin) return "entirely below −" + m;
@@ -157,7 +162,7 @@ public sealed interface Rule {
 
         @Override
         public String describe(String unit) {
-            String m = number(margin) + " " + unit;
+            String m = withUnit(number(margin), unit);
             return "equal within ±" + m + " (equivalence): reproduced if the 95% CI lies inside ±" + m
                     + ", not reproduced if entirely outside, else inconclusive";
         }
