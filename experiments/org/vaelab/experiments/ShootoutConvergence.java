@@ -135,12 +135,7 @@ final class ShootoutConvergence {
     }
 
     private static Map<Long, Double> bySeed(List<RunRecord> rs) {
-        Map<Long, Double> m = new LinkedHashMap<>();
-        for (RunRecord r : rs) {
-            Double v = r.metrics().get(MetricId.IW_NLL);
-            if (v != null && Double.isFinite(v)) m.put(r.config().seed(), v);
-        }
-        return m;
+        return RunRecord.bySeed(rs, MetricId.IW_NLL);
     }
 
     /** Each seed's curve IW-NLL after {@code epoch}; seeds without a point there are left out. */

@@ -263,12 +263,7 @@ public final class WeightingShootout implements Experiment {
 
         /** {@code metric} by seed, for {@link Ranking} and {@link PairedComparison}. */
         Map<Long, Double> bySeed(MetricId metric) {
-            Map<Long, Double> m = new LinkedHashMap<>();
-            for (RunRecord r : runs) {
-                Double v = r.metrics().get(metric);
-                if (v != null && Double.isFinite(v)) m.put(r.config().seed(), v);
-            }
-            return m;
+            return RunRecord.bySeed(runs, metric);
         }
 
         Summary summary(MetricId metric) {

@@ -28,6 +28,19 @@ public record RunRecord(RunConfig config, Provenance provenance, Map<MetricId, D
         return failure != null;
     }
 
+    /**
+     * {@code metric} of each run by its seed, in the runs' order, for paired comparisons over seeds; runs without a
+     * finite value are left out.
+     */
+    public static Map<Long, Double> bySeed(Iterable<RunRecord> runs, MetricId metric) {
+        Map<Long, Double> m = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            Double v = r.metrics().get(metric);
+            if (v != null && Double.isFinite(v)) m.put(r.config().seed(), v);
+        }
+        return m;
+    }
+
     /** The run's folder name in the store (readable id plus the start of its run key). */
     public String runId() {
         return provenance.runId();
