@@ -111,9 +111,15 @@ final class ShootoutConvergence {
                 + "-epoch ranking " + survives + ".\n" + sb;
     }
 
+    /** "better", "worse" or "not separable" for a paired difference (row − reference) of an IW-NLL: lower is better. */
     private static String word(PairedComparison c) {
+        return word(c, true);
+    }
+
+    /** The same for a metric of either direction; the shootout's discussion words its comparisons with it too. */
+    static String word(PairedComparison c, boolean lowerIsBetter) {
         if (c.ciLow() <= 0 && c.ciHigh() >= 0) return "not separable";
-        return c.meanDifference() < 0 ? "better" : "worse";
+        return (c.meanDifference() < 0) == lowerIsBetter ? "better" : "worse";
     }
 
     private static Ranking rank(Map<String, List<RunRecord>> byLabel, MetricId metric) {

@@ -450,9 +450,7 @@ public final class WeightingShootout implements Experiment {
         long shared = x.keySet().stream().filter(y::containsKey).count();
         if (shared < 2) return "no shared seeds to compare";
         PairedComparison c = PairedComparison.bySeed(x, y);
-        boolean lowerIsBetter = metric != MetricId.ELBO;
-        String word = c.ciLow() <= 0 && c.ciHigh() >= 0 ? "not separable"
-                : (c.meanDifference() < 0) == lowerIsBetter ? "better" : "worse";
+        String word = ShootoutConvergence.word(c, metric != MetricId.ELBO);
         return String.format(Locale.ROOT, "%+.2f ± %.2f (%s, n = %d)", c.meanDifference(), c.halfWidth(), word, c.n());
     }
 
