@@ -105,10 +105,11 @@ public final class WeightingShootout implements Experiment {
     static final Budget SMOKE = new Budget("smoke", 1, 5000, 1000, 1);
     /**
      * The leading schemes ({@link #LEADING}) trained {@value #LONG_EPOCHS} epochs, with a test curve every
-     * {@value #CURVE_EVERY}: does the default budget's ranking survive longer training? 35 runs, about 50 min on
-     * two idle cores (3.3 s per epoch, about 6 s of curve and 11 s of final evaluation per run).
+     * {@value #CURVE_EVERY}: does the default budget's ranking survive longer training? 35 runs, about 2 h on two
+     * idle cores (about 3.6 s per epoch, 7 s of curve and 11 s of final evaluation per run). At 20 epochs every row
+     * was still improving by about 0.25 nats per epoch, hence 50: the longest that fits a 2-hour session with margin.
      */
-    static final int LONG_EPOCHS = 20, CURVE_EVERY = 2, CONVERGENCE_WINDOW = 10;
+    static final int LONG_EPOCHS = 50, CURVE_EVERY = 5, CONVERGENCE_WINDOW = 10;
     static final Budget LONG = new Budget("long", LONG_EPOCHS, 0, 0, 5);
 
     /** The budget named by {@code value} (null or empty for the default), or an exception listing the names. */
