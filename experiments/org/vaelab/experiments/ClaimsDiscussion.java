@@ -35,25 +35,59 @@ final class ClaimsDiscussion {
         this.experiment = experiment;
         Map<Claims.Setting, SeedTable.Builder> builders = new LinkedHashMap<>();
         for (Claims.Setting s : Claims.Setting.values()) builders.put(s, SeedTable.builder());
+        SeedTable.Builder atRerunK = SeedTable.builder();
         for (RunRecord r : runs) {
             String label = r.config().label();
             String arm = Claims.Setting.baseLabel(label);
             long seed = r.config().seed();
             SeedTable.Builder b = builders.get(Claims.Setting.of(label));
             b.putAll(arm, seed, r.metrics());
+            if (Claims.Setting.of(label) == Claims.Setting.BASE) atRerunK.putAll(arm, seed, atK(r.metrics(), RERUN_K));
             for (double beta : Claims.BETAS)
                 if (label.equals(Claims.beta(beta)) && r.steps() != null && r.steps().size() > 0) addTrainPoint(beta, r.steps());
             // GECO's constraint is a training quantity: its moving average at the last step, relative to κ².
-            if (arm.equals(Claims.GECO_L) && r.steps() != null && r.steps().has(TraceKey.CONSTRAINT_MA))
-                b.put(arm, seed, ClaimsCatalogue.GECO_CONSTRAINT,
-                        r.steps().last(TraceKey.CONSTRAINT_MA) / (Claims.GECO_KAPPA * Claims.GECO_KAPPA));
+            if (arm.equals(Claims.GECO_L) && r.steps() != null && r.steps().has(TraceKey.CONSTRAINT_MA)) {
+                double c = r.steps().last(TraceKey.CONSTRAINT_MA) / (Claims.GECO_KAPPA * Claims.GECO_KAPPA);
+                b.put(arm, seed, ClaimsCatalogue.GECO_CONSTRAINT, c);
+                if (Claims.Setting.of(label) == Claims.Setting.BASE) atRerunK.put(arm, seed, ClaimsCatalogue.GECO_CONSTRAINT, c);
+            }
         }
         builders.forEach((s, b) -> {
             SeedTable t = b.build();
             if (!t.arms().isEmpty()) settings.put(s.title, t);
         });
         if (settings.isEmpty()) return;
-        for (Claim c : ClaimsCatalogue.all(experiment.budget())) assessments.add(Assessment.of(c, settings));
+        SeedTable base = settings.values().iterator().next(), baseAtRerunK = atRerunK.build();
+        for (Claim c : ClaimsCatalogue.all(experiment.budget())) {
+            assessments.add(Assessment.of(c, settings));
+            if (!baseAtRerunK.arms().isEmpty()) {
+                Assessment a = Assessment.of(c, Map.of("base", base)), b = Assessment.of(c, Map.of("base", baseAtRerunK));
+                // Only the claims whose effect moves with K: those that rest on the likelihood (an effect that
+                // happened to be equal at both K would need no check).
+                if (!a.base().effects().equals(b.base().effects())) kCheck.put(a, b);
+            }
+        }
+    }
+
+    /** The K of the re-runs' evaluation (every arm's default). */
+    static final int RERUN_K = IwNll.REPORT_K;
+
+    /** Base-setting verdicts of the claims that rest on the likelihood: at the arms' own K, and at {@link #RERUN_K}. */
+    private final Map<Assessment, Assessment> kCheck = new LinkedHashMap<>();
+
+    /**
+     * A run's metrics as an evaluation with {@code k} importance samples would have given them, where the run used
+     * more: its IW-NLL is the one from the first {@code k} of its samples (recorded as {@link MetricId#iwNllAt}),
+     * and the prefixes beyond {@code k} are dropped. Runs evaluated with at most {@code k} are returned as they are.
+     */
+    static Map<MetricId, Double> atK(Map<MetricId, Double> metrics, int k) {
+        Double runK = metrics.get(MetricId.IW_K), prefix = metrics.get(MetricId.iwNllAt(k));
+        if (runK == null || runK <= k || prefix == null) return metrics;
+        Map<MetricId, Double> m = new LinkedHashMap<>(metrics);
+        for (int p : IwNll.prefixes(runK.intValue())) if (p >= k) m.remove(MetricId.iwNllAt(p));
+        m.put(MetricId.IW_NLL, prefix);
+        m.put(MetricId.IW_K, (double) k);
+        return m;
     }
 
     /** The discussion: headline, index items, verdict table, what was varied, the K curve, one section per claim. */
@@ -104,6 +138,7 @@ final class ClaimsDiscussion {
 
         sb.append(chords());
         sb.append(kCurve());
+        sb.append(kCheck());
         sb.append("### The claims one by one\n\n");
         for (Assessment a : assessments) sb.append(ClaimReport.details(a));
         return sb.toString();
@@ -179,6 +214,37 @@ final class ClaimsDiscussion {
         List<String> cells = new ArrayList<>();
         for (Summary s : cols) cells.add(s == null ? "–" : s.format(2));
         return sb.append(String.join(" | ", cells)).append(" |\n\n").toString();
+    }
+
+    /**
+     * The likelihood claims judged in the base setting at the K of the re-runs, from the first K of the same
+     * importance samples: if every verdict is the same as at the arms' own K, the robustness column compares like
+     * with like; where one differs, the K and not the setting may be what changes a verdict.
+     */
+    private String kCheck() {
+        if (kCheck.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder("### The likelihood claims at the re-runs' K\n\n")
+                .append("The re-runs are evaluated with K = ").append(RERUN_K).append(". The claims that rest on the")
+                .append(" likelihood, judged in the base setting at the K of their arms and again from the first ")
+                .append(RERUN_K).append(" of the same importance samples (effect, 95% interval):\n\n")
+                .append("| claim | at the arms' K | at K = ").append(RERUN_K).append(" | same verdict? |\n|---|---|---|---|\n");
+        List<String> differ = new ArrayList<>();
+        kCheck.forEach((full, atRerun) -> {
+            int d = full.claim().decimals();
+            boolean same = full.base().outcome() == atRerun.base().outcome();
+            if (!same) differ.add(full.claim().id());
+            sb.append("| ").append(full.claim().id()).append(" | ").append(full.base().formatEffect(d)).append(", ")
+                    .append(full.base().outcome().text()).append(" | ").append(atRerun.base().formatEffect(d)).append(", ")
+                    .append(atRerun.base().outcome().text()).append(" | ").append(same ? "yes" : "**no**").append(" |\n");
+        });
+        sb.append('\n').append(differ.isEmpty()
+                ? "Every one of these " + kCheck.size() + " verdicts is the same at K = " + RERUN_K + ", so judging the"
+                + " re-runs at K = " + RERUN_K + " does not by itself change a verdict: the robustness column compares"
+                + " like with like. The effects do move with K (the bound tightens unevenly across arms), which is why"
+                + " the base verdicts use the larger K."
+                : "The verdict changes with K for " + String.join(", ", differ) + ": for these claims a re-run's"
+                + " different verdict may come from its K = " + RERUN_K + " rather than from its setting.");
+        return sb.append("\n\n").toString();
     }
 
     private static Summary summary(SeedTable t, String arm, MetricId id) {

@@ -49,7 +49,7 @@ final class ShootoutConvergence {
                 .append(", paired over seeds (95% CI); negative is still improving:\n\n")
                 .append("| scheme |").append(from > 10 ? " at epoch 10 |" : "").append(" at epoch ").append(from)
                 .append(" | at epoch ").append(last).append(" | change over the last ").append(last - from)
-                .append(" epochs | verdict |\n|---|").append(from > 10 ? "---:|" : "").append("---:|---:|---:|---|\n");
+                .append(" epochs | per epoch | verdict |\n|---|").append(from > 10 ? "---:|" : "").append("---:|---:|---:|---:|---|\n");
         int improving = 0, rows = 0;
         for (var e : byLabel.entrySet()) {
             Map<Long, Double> atEnd = curveAt(e.getValue(), last), atFrom = curveAt(e.getValue(), from);
@@ -60,14 +60,16 @@ final class ShootoutConvergence {
             if (verdict.equals("still improving")) improving++;
             sb.append("| ").append(e.getKey()).append(" |")
                     .append(from > 10 ? String.format(Locale.ROOT, " %.2f |", mean(curveAt(e.getValue(), 10))) : "")
-                    .append(String.format(Locale.ROOT, " %.2f | %.2f | %+.2f ± %.2f | %s |%n", mean(atFrom), mean(atEnd),
-                            c.meanDifference(), c.halfWidth(), verdict));
+                    .append(String.format(Locale.ROOT, " %.2f | %.2f | %+.2f ± %.2f | %+.3f | %s |%n", mean(atFrom), mean(atEnd),
+                            c.meanDifference(), c.halfWidth(), c.meanDifference() / (last - from), verdict));
         }
         String trendLine = String.format(Locale.ROOT, "%d of %d rows were still improving at epoch %d", improving, rows, last);
         sb.append(String.format(Locale.ROOT, "%n%s: %s%n", trendLine,
                 improving == 0 ? "this budget reached the plateau of every scheme on this model."
                         : "a longer budget would still lower their NLL; the ranking below is the ranking at epoch " + last
                         + ", not at convergence."));
+
+        sb.append(settling(byLabel, reference, window, last));
 
         // Bernoulli rows only: the σ-VAE's Gaussian NLL is a density in other units.
         Ranking now = rank(byLabel, MetricId.IW_NLL);
@@ -109,6 +111,58 @@ final class ShootoutConvergence {
         return "- **Long budget:** " + trendLine + "; best by test IW-NLL at epoch " + last + ": " + now.best().label()
                 + " (at " + shortEpochs + " epochs: " + before.best().label() + "); the " + shortEpochs
                 + "-epoch ranking " + survives + ".\n" + sb;
+    }
+
+    /**
+     * Whether the comparisons with the reference had settled: each Bernoulli row minus the reference on the test
+     * curve, paired over seeds, every {@code every} epochs up to the last, and the first epoch from which no verdict
+     * changes any more. A row can still be improving while its verdict against the reference has settled: the
+     * ranking is what a reader takes away, so this is the question the long budget answers.
+     */
+    static String settling(Map<String, List<RunRecord>> byLabel, String reference, int every, int last) {
+        List<RunRecord> ref = byLabel.get(reference);
+        if (ref == null) return "";
+        List<Integer> epochs = new ArrayList<>();
+        for (int e = every; e <= last; e += every) if (curveAt(ref, e).size() >= 2) epochs.add(e);
+        if (epochs.size() < 2) return "";
+        StringBuilder table = new StringBuilder("| scheme |");
+        for (int e : epochs) table.append(" epoch ").append(e).append(" |");
+        table.append("\n|---|").append("---:|".repeat(epochs.size())).append('\n');
+        int settledFrom = 0;
+        List<String> lastChanges = new ArrayList<>();
+        for (var e : byLabel.entrySet()) {
+            if (e.getKey().equals(reference) || gaussian(e.getValue())) continue;
+            table.append("| ").append(e.getKey()).append(" |");
+            List<String> words = new ArrayList<>();
+            for (int epoch : epochs) {
+                Map<Long, Double> row = curveAt(e.getValue(), epoch), base = curveAt(ref, epoch);
+                row.keySet().retainAll(base.keySet());
+                if (row.size() < 2) {
+                    words.add("–");
+                    table.append(" – |");
+                    continue;
+                }
+                PairedComparison c = PairedComparison.bySeed(row, base);
+                words.add(word(c));
+                table.append(String.format(Locale.ROOT, " %+.2f ± %.2f %s |", c.meanDifference(), c.halfWidth(), word(c)));
+            }
+            table.append('\n');
+            int i = words.size() - 1;
+            while (i > 0 && words.get(i - 1).equals(words.get(i))) i--;
+            settledFrom = Math.max(settledFrom, i);
+            if (i == words.size() - 1 && words.size() > 1)
+                lastChanges.add(e.getKey() + " (" + words.get(i - 1) + " → " + words.get(i) + ")");
+        }
+        String verdict;
+        if (settledFrom == 0) verdict = "every verdict against " + reference + " is the same at every epoch in the table";
+        else if (!lastChanges.isEmpty()) verdict = "the verdicts had **not settled**: between epoch "
+                + epochs.get(epochs.size() - 2) + " and " + last + " the verdict against " + reference + " changed for "
+                + String.join(", ", lastChanges);
+        else verdict = "every verdict against " + reference + " has been the same since epoch " + epochs.get(settledFrom)
+                + " (" + (epochs.size() - settledFrom) + " checkpoints)";
+        return "\n- **Had the ranking settled?** Each scheme's test-curve IW-NLL minus " + reference
+                + "'s at the same epoch, paired over seeds (95% CI; 1,000 test images, so wider than the final"
+                + " comparison below):\n\n" + table + "\nOn the test curve, " + verdict + ".\n";
     }
 
     /** "better", "worse" or "not separable" for a paired difference (row − reference) of an IW-NLL: lower is better. */

@@ -111,6 +111,57 @@ class ClaimsTest {
         assertTrue(md.contains("| IW-NLL (nats) | 126.00 ± 0.00 | 125.00 ± 0.00 | 124.50 ± 0.00 |"), md);
     }
 
+    /**
+     * The base setting's likelihood arms evaluated at K = 5,000, with the first 100 samples' IW-NLL 0.3 nats higher
+     * (2.3 for the warm-up): at K = 100 the warm-up's 2-nat gain over β = 1 vanishes, so sonderby16-nll is reproduced
+     * at the arms' K and inconclusive at the re-runs' K, and the report says so; burda16-k's effect moves but not its
+     * verdict; claims on other metrics are left out of the check.
+     */
+    @Test
+    void likelihoodClaimsAreJudgedAgainAtTheReRunsK() {
+        Claims claims = new Claims();
+        List<RunRecord> runs = new ArrayList<>();
+        for (RunRecord r : synthetic(claims)) {
+            String arm = Claims.Setting.baseLabel(r.config().label());
+            if (Claims.Setting.of(r.config().label()) != Claims.Setting.BASE || !Claims.LIKELIHOOD_ARMS.contains(arm)) {
+                runs.add(r);
+                continue;
+            }
+            Map<MetricId, Double> m = new LinkedHashMap<>(r.metrics());
+            double nll = m.get(MetricId.IW_NLL);
+            m.put(MetricId.IW_K, 5000.0);
+            m.put(MetricId.iwNllAt(100), nll + (arm.equals(Claims.WARMUP_L) ? 2.3 : 0.3));
+            m.put(MetricId.iwNllAt(1000), nll + 0.1);
+            runs.add(new RunRecord(r.config(), r.provenance(), m, r.steps(), null));
+        }
+        String md = claims.discussion(runs);
+        int at = md.indexOf("### The likelihood claims at the re-runs' K");
+        assertTrue(at >= 0, md);
+        String section = md.substring(at, md.indexOf("###", at + 3));
+        assertTrue(section.lines().anyMatch(l -> l.startsWith("| sonderby16-nll |") && l.contains("reproduced |")
+                && l.contains("inconclusive |") && l.endsWith("| **no** |")), section);
+        assertTrue(section.lines().anyMatch(l -> l.startsWith("| burda16-k |") && l.endsWith("| yes |")), section);
+        assertTrue(section.lines().noneMatch(l -> l.startsWith("| sonderby16-au |") || l.startsWith("| alemi18")), section);
+        assertTrue(section.contains("The verdict changes with K for sonderby16-nll: "), section);
+    }
+
+    @Test
+    void atKTakesTheIwNllOfTheFirstKSamples() {
+        Map<MetricId, Double> m = new LinkedHashMap<>();
+        m.put(MetricId.IW_NLL, 120.0);
+        m.put(MetricId.IW_K, 5000.0);
+        m.put(MetricId.iwNllAt(1), 125.0);
+        m.put(MetricId.iwNllAt(10), 122.0);
+        m.put(MetricId.iwNllAt(100), 121.0);
+        m.put(MetricId.iwNllAt(1000), 120.5);
+        Map<MetricId, Double> at100 = ClaimsDiscussion.atK(m, 100);
+        assertEquals(121.0, at100.get(MetricId.IW_NLL));
+        assertEquals(100.0, at100.get(MetricId.IW_K));
+        assertEquals(Set.of(MetricId.IW_NLL, MetricId.IW_K, MetricId.iwNllAt(1), MetricId.iwNllAt(10)), at100.keySet());
+        Map<MetricId, Double> k100 = ClaimsDiscussion.atK(at100, 100);
+        assertEquals(at100, k100, "a run evaluated at K = 100 is already what K = 100 gives");
+    }
+
     /** Every arm × seeds 1–5 × setting, with the numbers the test's comment describes. */
     static List<RunRecord> synthetic(Claims claims) {
         List<RunRecord> out = new ArrayList<>();

@@ -50,7 +50,11 @@ class ShootoutConvergenceTest {
         }
         String text = ShootoutConvergence.of(longRuns, shortRuns, 10, B1);
         assertTrue(text.startsWith("- **Long budget:** 1 of 3 rows were still improving at epoch 30"), text);
-        assertTrue(text.contains("| " + CYC + " | 237.00 | 236.00 | 235.00 | -1.00 ± 0.00 | still improving |"), text);
+        assertTrue(text.contains("| " + CYC + " | 237.00 | 236.00 | 235.00 | -1.00 ± 0.00 | -0.100 | still improving |"), text);
+        // On the curve, cyclical − β = 1 is −1 (better), 0 (not separable), −1 + 2n (better) at epochs 10, 20, 30;
+        // warm-up − β = 1 is −2.2 + n, −0.8, +0.2 + 2n: better, better, worse.
+        assertTrue(text.contains("the verdicts had **not settled**: between epoch 20 and 30 the verdict against " + B1
+                + " changed for " + CYC + " (not separable → better), " + WARM + " (better → worse)."), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + WARM) && l.endsWith("getting worse |")), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + B1) && l.endsWith("no improvement shown (interval contains 0) |")), text);
         // Cyclical: better than β = 1 at 10 epochs, not separable at 30; warm-up worse at both.
@@ -59,6 +63,28 @@ class ShootoutConvergenceTest {
         assertTrue(text.lines().anyMatch(l -> l.startsWith("| " + WARM) && l.endsWith("| yes |")), text);
         assertTrue(text.contains("the 10-epoch ranking does not survive unchanged"), text);
         assertTrue(text.contains("changes for " + CYC + " (better → not separable)"), text);
+    }
+
+    /** A row worse at every checkpoint, and one that turns from worse to not separable at epoch 20 and stays. */
+    @Test
+    void settlingNamesTheEpochFromWhichNoVerdictChanges() {
+        Map<String, List<RunRecord>> byLabel = new java.util.LinkedHashMap<>();
+        double[] noise = {0.05, -0.03, 0.02, -0.06, 0.01};
+        for (int s = 1; s <= 5; s++) {
+            double n = noise[s - 1];
+            byLabel.computeIfAbsent(B1, k -> new ArrayList<>()).add(run(B1, new ConstantBeta(1), 40, s, 235, e -> 236));
+            byLabel.computeIfAbsent(WARM, k -> new ArrayList<>()).add(run(WARM, LinearWarmup.paperDefaults(), 40, s, 235,
+                    e -> 237 + n));
+            byLabel.computeIfAbsent(CYC, k -> new ArrayList<>()).add(run(CYC, CyclicalAnnealing.paperDefaults(), 40, s, 235,
+                    e -> e < 20 ? 237 + n : 236 + n));
+        }
+        String text = ShootoutConvergence.settling(byLabel, B1, 10, 40);
+        assertTrue(text.contains("| " + WARM + " | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse |"), text);
+        assertTrue(text.contains("| " + CYC + " | +1.00 ± 0.05 worse | -0.00 ± 0.05 not separable |"), text);
+        assertTrue(text.contains("every verdict against " + B1 + " has been the same since epoch 20 (3 checkpoints)."), text);
+        byLabel.remove(CYC);
+        assertTrue(ShootoutConvergence.settling(byLabel, B1, 10, 40)
+                .contains("every verdict against " + B1 + " is the same at every epoch in the table."));
     }
 
     @Test
