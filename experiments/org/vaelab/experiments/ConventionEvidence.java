@@ -142,13 +142,9 @@ final class ConventionEvidence {
         return "";
     }
 
+    /** {@code m} by seed, in seed order (the maps of {@link #byLabel} are sorted). */
     private static Map<Long, Double> values(Map<Long, RunRecord> runs, MetricId m) {
-        Map<Long, Double> out = new TreeMap<>();
-        runs.forEach((seed, r) -> {
-            Double v = r.metrics().get(m);
-            if (v != null && Double.isFinite(v)) out.put(seed, v);
-        });
-        return out;
+        return RunRecord.bySeed(runs.values(), m);
     }
 
     /**
