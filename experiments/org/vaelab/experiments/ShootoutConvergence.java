@@ -11,6 +11,7 @@ import org.vaelab.metrics.Ranking;
 import org.vaelab.model.Likelihood;
 import org.vaelab.report.RunRecord;
 import org.vaelab.train.TestCurve;
+import org.vaelab.weighting.CyclicalAnnealing;
 
 /**
  * What the shootout's long budget adds to its discussion, computed from the runs: whether each scheme's test
@@ -41,27 +42,28 @@ final class ShootoutConvergence {
         Map<String, List<RunRecord>> byLabel = byLabel(longRuns);
         StringBuilder sb = new StringBuilder();
         int last = longRuns.stream().filter(r -> !r.failed()).mapToInt(r -> r.config().train().epochs()).max().orElse(0);
-        int first = longRuns.stream().filter(r -> r.steps() != null && !r.steps().curve().isEmpty())
-                .mapToInt(r -> r.steps().curve().points().get(0).epoch()).min().orElse(last);
-        int from = Math.max(last - window, first);
         sb.append("- **Had the runs stopped improving?** Test IW-NLL (K = 100, first 1,000 test images) at epoch ")
-                .append(last).append(" minus at epoch ").append(from)
-                .append(", paired over seeds (95% CI); negative is still improving:\n\n")
-                .append("| scheme |").append(from > 10 ? " at epoch 10 |" : "").append(" at epoch ").append(from)
-                .append(" | at epoch ").append(last).append(" | change over the last ").append(last - from)
-                .append(" epochs | per epoch | verdict |\n|---|").append(from > 10 ? "---:|" : "").append("---:|---:|---:|---:|---|\n");
+                .append(last).append(" minus ").append(window).append(" epochs earlier, paired over seeds (95% CI); negative is")
+                .append(" still improving. Cyclical annealing restarts β from 0 in every cycle, so its curve is compared")
+                .append(" only at the ends of its cycles, where β has been 1 for half a cycle (the last such point at least ")
+                .append(window).append(" epochs back):\n\n")
+                .append("| scheme | epochs compared | IW-NLL then | IW-NLL at the end | change | per epoch | verdict |\n")
+                .append("|---|---|---:|---:|---:|---:|---|\n");
         int improving = 0, rows = 0;
         for (var e : byLabel.entrySet()) {
-            Map<Long, Double> atEnd = curveAt(e.getValue(), last), atFrom = curveAt(e.getValue(), from);
+            List<RunRecord> rs = e.getValue();
+            int from = -1;
+            for (int epoch : curveEpochs(rs)) if (epoch <= last - window && comparable(rs, epoch)) from = epoch;
+            if (from < 0) continue;
+            Map<Long, Double> atEnd = curveAt(rs, last), atFrom = curveAt(rs, from);
             if (atEnd.size() < 2 || atFrom.size() < 2) continue;
             PairedComparison c = PairedComparison.bySeed(atEnd, atFrom);
             String verdict = trend(c);
             rows++;
             if (verdict.equals("still improving")) improving++;
-            sb.append("| ").append(e.getKey()).append(" |")
-                    .append(from > 10 ? String.format(Locale.ROOT, " %.2f |", mean(curveAt(e.getValue(), 10))) : "")
-                    .append(String.format(Locale.ROOT, " %.2f | %.2f | %+.2f ± %.2f | %+.3f | %s |%n", mean(atFrom), mean(atEnd),
-                            c.meanDifference(), c.halfWidth(), c.meanDifference() / (last - from), verdict));
+            sb.append(String.format(Locale.ROOT, "| %s | %d → %d%s | %.2f | %.2f | %+.2f ± %.2f | %+.3f | %s |%n", e.getKey(),
+                    from, last, cyclical(rs) == null ? "" : " (cycle ends)", mean(atFrom), mean(atEnd), c.meanDifference(),
+                    c.halfWidth(), c.meanDifference() / (last - from), verdict));
         }
         String trendLine = String.format(Locale.ROOT, "%d of %d rows were still improving at epoch %d", improving, rows, last);
         sb.append(String.format(Locale.ROOT, "%n%s: %s%n", trendLine,
@@ -115,54 +117,92 @@ final class ShootoutConvergence {
 
     /**
      * Whether the comparisons with the reference had settled: each Bernoulli row minus the reference on the test
-     * curve, paired over seeds, every {@code every} epochs up to the last, and the first epoch from which no verdict
-     * changes any more. A row can still be improving while its verdict against the reference has settled: the
-     * ranking is what a reader takes away, so this is the question the long budget answers.
+     * curve, paired over seeds, every {@code every} epochs up to the last (a cyclical row only at the ends of its
+     * cycles, {@link #comparable}), and the first epoch from which no verdict changes any more. A row can still be
+     * improving while its verdict against the reference has settled: the ranking is what a reader takes away, so this
+     * is the question the long budget answers.
      */
     static String settling(Map<String, List<RunRecord>> byLabel, String reference, int every, int last) {
         List<RunRecord> ref = byLabel.get(reference);
         if (ref == null) return "";
-        List<Integer> epochs = new ArrayList<>();
-        for (int e = every; e <= last; e += every) if (curveAt(ref, e).size() >= 2) epochs.add(e);
+        // Every `every` epochs, and the ends of any cyclical row's cycles, where the reference has a curve point.
+        java.util.TreeSet<Integer> epochSet = new java.util.TreeSet<>();
+        for (int e = every; e <= last; e += every) epochSet.add(e);
+        byLabel.values().forEach(rs -> {
+            if (cyclical(rs) != null) for (int e : curveEpochs(rs)) if (e >= every && comparable(rs, e)) epochSet.add(e);
+        });
+        epochSet.removeIf(e -> curveAt(ref, e).size() < 2);
+        List<Integer> epochs = new ArrayList<>(epochSet);
         if (epochs.size() < 2) return "";
         StringBuilder table = new StringBuilder("| scheme |");
         for (int e : epochs) table.append(" epoch ").append(e).append(" |");
         table.append("\n|---|").append("---:|".repeat(epochs.size())).append('\n');
         int settledFrom = 0;
+        boolean midCycle = false;
         List<String> lastChanges = new ArrayList<>();
         for (var e : byLabel.entrySet()) {
             if (e.getKey().equals(reference) || gaussian(e.getValue())) continue;
             table.append("| ").append(e.getKey()).append(" |");
             List<String> words = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
             for (int epoch : epochs) {
                 Map<Long, Double> row = curveAt(e.getValue(), epoch), base = curveAt(ref, epoch);
                 row.keySet().retainAll(base.keySet());
+                if (!comparable(e.getValue(), epoch)) {
+                    midCycle = true;
+                    table.append(" mid-cycle |");
+                    continue;
+                }
                 if (row.size() < 2) {
-                    words.add("–");
                     table.append(" – |");
                     continue;
                 }
                 PairedComparison c = PairedComparison.bySeed(row, base);
                 words.add(word(c));
+                at.add(epoch);
                 table.append(String.format(Locale.ROOT, " %+.2f ± %.2f %s |", c.meanDifference(), c.halfWidth(), word(c)));
             }
             table.append('\n');
+            if (words.size() < 2) continue;
             int i = words.size() - 1;
             while (i > 0 && words.get(i - 1).equals(words.get(i))) i--;
-            settledFrom = Math.max(settledFrom, i);
-            if (i == words.size() - 1 && words.size() > 1)
-                lastChanges.add(e.getKey() + " (" + words.get(i - 1) + " → " + words.get(i) + ")");
+            settledFrom = Math.max(settledFrom, epochs.indexOf(at.get(i)));
+            if (i == words.size() - 1)
+                lastChanges.add(e.getKey() + " (" + words.get(i - 1) + " → " + words.get(i) + " between epoch "
+                        + at.get(i - 1) + " and " + at.get(i) + ")");
         }
         String verdict;
-        if (settledFrom == 0) verdict = "every verdict against " + reference + " is the same at every epoch in the table";
-        else if (!lastChanges.isEmpty()) verdict = "the verdicts had **not settled**: between epoch "
-                + epochs.get(epochs.size() - 2) + " and " + last + " the verdict against " + reference + " changed for "
-                + String.join(", ", lastChanges);
-        else verdict = "every verdict against " + reference + " has been the same since epoch " + epochs.get(settledFrom)
-                + " (" + (epochs.size() - settledFrom) + " checkpoints)";
+        if (!lastChanges.isEmpty()) verdict = "the verdicts had **not settled**: at the last comparison the verdict against "
+                + reference + " changed for " + String.join(", ", lastChanges);
+        else if (settledFrom == 0) verdict = "every verdict against " + reference + " is the same at every epoch in the table";
+        else verdict = "every verdict against " + reference + " has been the same since epoch " + epochs.get(settledFrom);
         return "\n- **Had the ranking settled?** Each scheme's test-curve IW-NLL minus " + reference
                 + "'s at the same epoch, paired over seeds (95% CI; 1,000 test images, so wider than the final"
-                + " comparison below):\n\n" + table + "\nOn the test curve, " + verdict + ".\n";
+                + " comparison below)" + (midCycle ? "; \"mid-cycle\": cyclical annealing between the ends of its cycles,"
+                + " not compared" : "") + ":\n\n" + table + "\nOn the test curve, " + verdict + ".\n";
+    }
+
+    /** The rows' cyclical schedule, or null if they have none. */
+    private static CyclicalAnnealing cyclical(List<RunRecord> rs) {
+        return rs.get(0).config().weighting() instanceof CyclicalAnnealing c ? c : null;
+    }
+
+    /**
+     * Whether the curve point after {@code epoch} can be compared with other rows and epochs: always, except for
+     * cyclical annealing between the ends of its cycles, where β has just been restarted from 0.
+     */
+    static boolean comparable(List<RunRecord> rs, int epoch) {
+        CyclicalAnnealing c = cyclical(rs);
+        if (c == null) return true;
+        long epochs = rs.get(0).config().train().epochs();
+        return (epoch * (long) c.cycles()) % epochs == 0;
+    }
+
+    /** The epochs of the rows' curve points, ascending. */
+    private static List<Integer> curveEpochs(List<RunRecord> rs) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (RunRecord r : rs) if (r.steps() != null) r.steps().curve().points().forEach(p -> out.add(p.epoch()));
+        return new ArrayList<>(out);
     }
 
     /** "better", "worse" or "not separable" for a paired difference (row − reference) of an IW-NLL: lower is better. */
