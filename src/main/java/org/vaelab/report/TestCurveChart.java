@@ -69,7 +69,12 @@ public final class TestCurveChart {
         // The first epochs fall by tens of nats and the schemes end a nat or two apart: with 6 or more points a second
         // panel shows the second half of the run on its own scale.
         int points = all.get(labels.get(0)).x().length;
-        double zoomFrom = points >= 6 ? Math.floor(xMin + (xMax - xMin) / 2) : Double.NaN;
+        double zoomFrom = Double.NaN;
+        if (points >= 6) {
+            // The first measured epoch of the second half, so that the caption names an epoch that was measured.
+            double half = xMin + (xMax - xMin) / 2;
+            for (double x : all.get(labels.get(0)).x()) if (x >= half) { zoomFrom = x; break; }
+        }
         List<Curve> tail = new ArrayList<>();
         if (!Double.isNaN(zoomFrom))
             for (Curve cv : curves) {
