@@ -69,7 +69,7 @@ import org.vaelab.weighting.Weighting;
  * 445,550 steps in all: five seeds because every "better" or "not separable" in the discussion is a paired interval
  * over seeds, and with three the intervals were too wide to separate rows a nat apart. On an idle 2-core machine a
  * Bernoulli run trains in 30–45 s (100–150 steps/s) and its evaluation, with the importance-weighted NLL at K = 100
- * on all 10,000 test images, takes about 10 s; the 54 three-seed runs took 31 min, so the 90 take about 50–60 min
+ * on all 10,000 test images, takes about 10 s; the 54 three-seed runs took 31 min, so the 95 take about 50–65 min
  * one after another ({@code -Dworkers} shortens that where it is available). A consequence
  * of the paper length: the warm-up keeps its 10 epochs, which is the whole run, so β reaches 1 only at the last step;
  * hence the second warm-up row ({@link #WARMUP_QUARTER}), whose length is a fraction of the run.
