@@ -35,7 +35,8 @@ final class ShootoutConvergence {
      *
      * @param longRuns  the long budget's runs (with test curves)
      * @param shortRuns the default budget's runs of the same configurations, read from its run store; may be empty
-     * @param window    epochs over which "stopped improving" is judged, ending at the last epoch
+     * @param window    epochs over which "stopped improving" is judged, ending at the last epoch (at least: a
+     *                  cyclical row starts at the last end of a cycle that far back, see {@link #comparable})
      * @param reference the label the other schemes are compared with (β = 1)
      */
     static String of(List<RunRecord> longRuns, List<RunRecord> shortRuns, int window, String reference) {
