@@ -1,7 +1,5 @@
 package org.vaelab.metrics;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -167,7 +165,8 @@ public final class IwNll {
         double logWeightSum = 0, essSum = 0, mcVar = 0;
         for (int i0 = 0; i0 < n; i0 += imagesPerCall) {
             int bi = Math.min(imagesPerCall, n - i0);
-            Posterior q = model.encode(slice(x, i0, bi));
+            INDArray images = slice(x, i0, bi);
+            Posterior q = model.encode(images);
             // σ = exp(½·log σ²) once per image and dimension, not once per sample (K exps saved per entry).
             double[] sdOf = new double[bi * d];
             for (int i = 0; i < bi; i++) for (int j = 0; j < d; j++) sdOf[i * d + j] = Math.exp(0.5 * q.logvar(i, j));
@@ -198,7 +197,7 @@ public final class IwNll {
                         }
                         logPriorOverQ[r] = logRatio;
                     }
-                double[] rec = model.reconstructionNll(scratch.replicate(i0, bi, sc), scratch.latents(z, rows));
+                double[] rec = model.reconstructionNll(images, sc, scratch.latents(z, rows));
                 for (int i = 0; i < bi; i++)
                     for (int s = 0; s < sc; s++) {
                         int r = i * sc + s;
@@ -247,36 +246,22 @@ public final class IwNll {
     }
 
     /**
-     * The decoder inputs of one call, in native arrays allocated once per estimate and reused (views of their first
-     * rows for a shorter last call): a fresh 13 MB pair per call made the heap and native memory grow to over 1 GB
-     * in {@code bench}, and ND4J's element-wise copy from Java arrays took a tenth of the time.
+     * The decoder's latents of one call, in a native array allocated once per estimate and reused (a view of its first
+     * rows for a shorter last call): a fresh 13 MB pair of inputs per call made the heap and native memory grow to
+     * over 1 GB in {@code bench}, and ND4J's element-wise copy from Java arrays took a tenth of the time. The images
+     * are not repeated for their K samples: {@link VaeModel#reconstructionNll(INDArray, int, INDArray)} scores each
+     * sample against its image.
      */
     private static final class Scratch {
         private final Rows x;
         private final int d;
-        private final INDArray xs, zs;
+        private final INDArray zs;
 
         Scratch(Rows x, int maxRows, int d) {
             this.x = x;
             this.d = d;
             DataType type = x.isDouble() ? DataType.DOUBLE : DataType.FLOAT;
-            xs = Nd4j.create(type, new long[]{maxRows, x.dim()}, 'c');
             zs = Nd4j.create(type, new long[]{maxRows, d}, 'c');
-        }
-
-        /** Each of images i0 … i0+count−1 repeated {@code times} times, image-major: (count·times) × D. */
-        INDArray replicate(int i0, int count, int times) {
-            int dim = x.dim();
-            if (x.isDouble()) {
-                DoubleBuffer out = xs.data().asNioDouble();
-                for (int i = 0; i < count; i++)
-                    for (int s = 0; s < times; s++) out.put((i * times + s) * dim, x.d(), (i0 + i) * dim, dim);
-            } else {
-                FloatBuffer out = xs.data().asNioFloat();
-                for (int i = 0; i < count; i++)
-                    for (int s = 0; s < times; s++) out.put((i * times + s) * dim, x.f(), (i0 + i) * dim, dim);
-            }
-            return firstRows(xs, count * times);
         }
 
         /** z (rows × d, row-major) in the data's precision. */

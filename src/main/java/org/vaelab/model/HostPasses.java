@@ -118,11 +118,13 @@ abstract class HostPasses {
 
     /**
      * Evaluation only: the Bernoulli reconstruction term of every row, as {@link #output} and {@link #bernoulliNll}
-     * compute it, from the n × D output product {@code out} and the input rows at {@code xOffset} of {@code x}, without
-     * the decoder mean. Nothing is kept for a backward pass, so the single-precision passes work one row at a time in
-     * the L1 cache instead of over whole-batch arrays.
+     * compute it, from the n × D output product {@code out} and input rows of {@code x}, without the decoder mean.
+     * Output row i is scored against input row {@code (firstRow + i) / times} (rows of D values from the start of
+     * {@code x}): {@code times} > 1 scores several latent samples of one image without copying the image. Nothing is
+     * kept for a backward pass, so the single-precision passes work one row at a time in the L1 cache instead of over
+     * whole-batch arrays.
      */
-    abstract void bernoulliNll(Buffer out, long biasOffset, Buffer x, int xOffset, double[] recPerRow);
+    abstract void bernoulliNll(Buffer out, long biasOffset, Buffer x, int firstRow, int times, double[] recPerRow);
 
     /** Writes the decoder mean m (n × D) to {@code dst}. */
     abstract void writeMean(Buffer dst);
@@ -298,15 +300,18 @@ abstract class HostPasses {
         }
 
         @Override
-        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int xOffset, double[] recPerRow) {
+        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int firstRow, int times, double[] recPerRow) {
             FloatBuffer o = (FloatBuffer) out, xs = (FloatBuffer) xBuf;
             int d = inputDim;
             readBias(biasOffset, d);
             RowSplit.SHARED.run(n, (part, r0, r1) -> {
                 float[] lr = rowL[part], er = rowE[part], tr = rowT[part], xr = rowX[part];
+                int inRow = -1;   // the input row now in xr: read once for all its samples
                 for (int i = r0; i < r1; i++) {
                     o.get(i * d, lr, 0, d);
-                    xs.get(xOffset + i * d, xr, 0, d);
+                    int row = (firstRow + i) / times;
+                    if (row != inRow) xs.get(row * d, xr, 0, d);
+                    inRow = row;
                     addRowVector(lr, d, 0, 1);
                     expNegAbs(lr, er, tr, rowBits[part], 0, d);
                     bernoulliTerms(lr, xr, er, tr, 0, d);
@@ -638,8 +643,9 @@ abstract class HostPasses {
         }
 
         @Override
-        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int xOffset, double[] recPerRow) {
-            readInput(xBuf, xOffset);
+        void bernoulliNll(Buffer out, long biasOffset, Buffer xBuf, int firstRow, int times, double[] recPerRow) {
+            DoubleBuffer xs = (DoubleBuffer) xBuf;
+            for (int i = 0; i < n; i++) xs.get(((firstRow + i) / times) * inputDim, x, i * inputDim, inputDim);
             logits(out, biasOffset);
             bernoulliNll(recPerRow);
         }

@@ -298,25 +298,44 @@ public final class NativeMlpEngine implements VaeEngine {
 
     @Override
     public double[] reconstructionNll(INDArray x, INDArray z) {
+        return reconstructionNll(x, 1, z);
+    }
+
+    /**
+     * {@inheritDoc} The Bernoulli decoder scores each latent row against its image in place, so the importance-weighted
+     * NLL's K samples per image cost no copies of the image (the Gaussian decoder's pass reads whole batches and is
+     * given the repeated rows).
+     */
+    @Override
+    public double[] reconstructionNll(INDArray x, int times, INDArray z) {
         pending = null;
-        int n = rows(x, inputDim, "x");
-        if (rows(z, latentDim, "z") != n)
-            throw new IllegalArgumentException("x and z must have equal rows, got " + n + " and " + z.rows());
+        if (times < 1) throw new IllegalArgumentException("times must be ≥ 1, got " + times);
+        int images = rows(x, inputDim, "x"), n = rows(z, latentDim, "z");
+        if (times == 1 && images != n)
+            throw new IllegalArgumentException("x and z must have equal rows, got " + images + " and " + n);
+        if ((long) images * times != n)
+            throw new IllegalArgumentException("x has " + images + " rows, so z must have " + images + " × " + times
+                    + " = " + (long) images * times + " rows, got " + n);
+        if (arch.likelihood() != Likelihood.BERNOULLI && times > 1) return reconstructionNll(x.repeat(0, times), 1, z);
         double[] out = new double[n];
         // The decoder's products need only z in native memory, and the host passes read x: both are bulk-copied
         // straight from the caller's arrays when those are whole row-major buffers (ND4J's row-view assign costs
         // an op call per chunk, and the importance-weighted NLL makes thousands of chunks).
         Buffer xWhole = ownsWholeBuffer(x) ? HostPasses.nio(x) : null;
         Buffer zWhole = ownsWholeBuffer(z) ? HostPasses.nio(z) : null;
+        if (xWhole == null && times > 1) {
+            INDArray copy = x.castTo(dtype).dup('c');
+            xWhole = HostPasses.nio(copy);
+        }
         for (int r0 = 0; r0 < n; r0 += evalRows) {
             int r1 = Math.min(n, r0 + evalRows);
             Buffers buf = buffers(r1 - r0);
             Buffer xSrc = xWhole;
-            int xOffset = r0 * inputDim;
+            int firstRow = r0;
             if (xWhole == null) {
                 buf.setInput(rowRange(x, r0, r1));
                 xSrc = buf.x.nio;
-                xOffset = 0;
+                firstRow = 0;
             }
             if (zWhole != null) HostPasses.copy(zWhole, r0 * latentDim, buf.z.nio, (r1 - r0) * latentDim);
             else buf.z.rows.assign(rowRange(z, r0, r1));
@@ -324,9 +343,9 @@ public final class NativeMlpEngine implements VaeEngine {
                 // Only the logits are needed (no decoder mean, residual or SSE): the importance-weighted NLL
                 // calls this for K samples of every image.
                 Layer last = decoderHidden(buf);
-                buf.host.bernoulliNll(buf.logits.nio, last.biasOffset, xSrc, xOffset, buf.recPerRow);
+                buf.host.bernoulliNll(buf.logits.nio, last.biasOffset, xSrc, firstRow, times, buf.recPerRow);
             } else {
-                buf.host.readInput(xSrc, xOffset);
+                buf.host.readInput(xSrc, firstRow * inputDim);
                 forwardDecoder(buf);
                 buf.host.likelihood(false, sigma, buf.recPerRow);
             }

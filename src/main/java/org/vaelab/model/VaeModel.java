@@ -20,6 +20,15 @@ public interface VaeModel extends AutoCloseable {
     /** Per-example reconstruction term −log p(x|z) in nats for given latents (B × d). */
     double[] reconstructionNll(INDArray x, INDArray z);
 
+    /**
+     * The reconstruction term of several latents per example: row i of x (n × D) is scored against rows
+     * {@code i·times … (i+1)·times − 1} of z ((n·times) × d), exactly as {@link #reconstructionNll(INDArray, INDArray)}
+     * scores x with every row repeated {@code times} times. Implementations may skip building that repeated array.
+     */
+    default double[] reconstructionNll(INDArray x, int times, INDArray z) {
+        return reconstructionNll(times == 1 ? x : x.repeat(0, times), z);
+    }
+
     /** Decoder mean, B × D, for latents z (B × d). */
     INDArray decode(INDArray z);
 
