@@ -28,8 +28,8 @@ import org.vaelab.model.VaeModel;
  * <p>How it is computed: every image gets its own random stream (split in image order from {@code seed}), and
  * its K samples are reduced by a {@link LogSumExp.Running} log-mean-exp, so the result depends neither on
  * the chunk sizes nor on the order of the decoder calls, and any K fits in bounded memory. The decoder is called
- * on chunks of at most {@code rowsPerCall} rows, each row one (image, sample) pair with the image's x
- * replicated; with K ≤ rowsPerCall several images share a call. With z = μ + σ·ε the densities are evaluated
+ * on chunks of at most {@code rowsPerCall} rows, each row one (image, sample) pair, scored against its image in place
+ * ({@link VaeModel#reconstructionNll(INDArray, int, INDArray)}); with K ≤ rowsPerCall several images share a call. With z = μ + σ·ε the densities are evaluated
  * at exactly the z the decoder sees (rounded to the data's precision), with the constant −(d/2)·log 2π of
  * log p(z) and log q(z|x) cancelled:
  * <pre>  log w = −Rec(x, z) − ½‖z‖² + ½ Σ_j ((z_j − μ_j)/σ_j)² + ½ Σ_j log σ_j²</pre>
