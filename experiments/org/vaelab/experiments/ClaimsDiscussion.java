@@ -57,15 +57,15 @@ final class ClaimsDiscussion {
             if (!t.arms().isEmpty()) settings.put(s.title, t);
         });
         if (settings.isEmpty()) return;
-        SeedTable base = settings.values().iterator().next(), baseAtRerunK = atRerunK.build();
+        SeedTable baseAtRerunK = atRerunK.build();
         for (Claim c : ClaimsCatalogue.all(experiment.budget())) {
-            assessments.add(Assessment.of(c, settings));
-            if (!baseAtRerunK.arms().isEmpty()) {
-                Assessment a = Assessment.of(c, Map.of("base", base)), b = Assessment.of(c, Map.of("base", baseAtRerunK));
-                // Only the claims whose effect moves with K: those that rest on the likelihood (an effect that
-                // happened to be equal at both K would need no check).
-                if (!a.base().effects().equals(b.base().effects())) kCheck.put(a, b);
-            }
+            Assessment a = Assessment.of(c, settings);
+            assessments.add(a);
+            if (baseAtRerunK.arms().isEmpty()) continue;
+            Assessment b = Assessment.of(c, Map.of(a.baseName(), baseAtRerunK));
+            // Only the claims whose effect moves with K: those that rest on the likelihood (an effect that happened
+            // to be equal at both K would need no check).
+            if (!a.base().effects().equals(b.base().effects())) kCheck.put(a, b);
         }
     }
 

@@ -147,13 +147,13 @@ final class ShootoutConvergence {
             List<String> words = new ArrayList<>();
             List<Integer> at = new ArrayList<>();
             for (int epoch : epochs) {
-                Map<Long, Double> row = curveAt(e.getValue(), epoch), base = curveAt(ref, epoch);
-                row.keySet().retainAll(base.keySet());
                 if (!comparable(e.getValue(), epoch)) {
                     midCycle = true;
                     table.append(" mid-cycle |");
                     continue;
                 }
+                Map<Long, Double> row = curveAt(e.getValue(), epoch), base = curveAt(ref, epoch);
+                row.keySet().retainAll(base.keySet());
                 if (row.size() < 2) {
                     table.append(" – |");
                     continue;
@@ -229,7 +229,8 @@ final class ShootoutConvergence {
         return rs.get(0).config().model().likelihood() == Likelihood.GAUSSIAN;
     }
 
-    private static Map<String, List<RunRecord>> byLabel(List<RunRecord> runs) {
+    /** The finished runs by configuration label, in the order first seen. */
+    static Map<String, List<RunRecord>> byLabel(List<RunRecord> runs) {
         Map<String, List<RunRecord>> m = new LinkedHashMap<>();
         for (RunRecord r : runs) if (!r.failed()) m.computeIfAbsent(r.config().label(), k -> new ArrayList<>()).add(r);
         return m;
