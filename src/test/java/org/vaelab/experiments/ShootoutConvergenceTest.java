@@ -30,6 +30,8 @@ class ShootoutConvergenceTest {
 
     private static final String B1 = new ConstantBeta(1).label(), CYC = CyclicalAnnealing.paperDefaults().label(),
             WARM = LinearWarmup.paperDefaults().label();
+    /** Per-seed noise of seeds 1–5: small, so intervals are narrow but not zero. */
+    private static final double[] NOISE = {0.05, -0.03, 0.02, -0.06, 0.01};
 
     /**
      * β = 1 has flattened (the last 10 epochs move by seed noise only), cyclical still falls 0.1 nats per epoch,
@@ -38,9 +40,8 @@ class ShootoutConvergenceTest {
     @Test
     void trendsAndRankingChangesAreComputedFromTheRuns() {
         List<RunRecord> longRuns = new ArrayList<>(), shortRuns = new ArrayList<>();
-        double[] noise = {0.05, -0.03, 0.02, -0.06, 0.01};
         for (int s = 1; s <= 5; s++) {
-            double n = noise[s - 1];
+            double n = NOISE[s - 1];
             longRuns.add(run(B1, new ConstantBeta(1), 40, s, 235 + n, e -> e < 20 ? 236 + 20.0 / e : 236 + n * (e % 4 == 0 ? 1 : -1)));
             longRuns.add(run(CYC, CyclicalAnnealing.paperDefaults(), 40, s, 235 - n, e -> 238 - 0.1 * e + n));
             longRuns.add(run(WARM, LinearWarmup.paperDefaults(), 40, s, 236 + n, e -> 235 + Math.abs(e - 18) * 0.1 + n));
@@ -68,16 +69,14 @@ class ShootoutConvergenceTest {
     /** A row worse at every checkpoint, and one that turns from worse to not separable at epoch 20 and stays. */
     @Test
     void settlingNamesTheEpochFromWhichNoVerdictChanges() {
-        Map<String, List<RunRecord>> byLabel = new java.util.LinkedHashMap<>();
-        double[] noise = {0.05, -0.03, 0.02, -0.06, 0.01};
+        List<RunRecord> runs = new ArrayList<>();
         for (int s = 1; s <= 5; s++) {
-            double n = noise[s - 1];
-            byLabel.computeIfAbsent(B1, k -> new ArrayList<>()).add(run(B1, new ConstantBeta(1), 40, s, 235, e -> 236));
-            byLabel.computeIfAbsent(WARM, k -> new ArrayList<>()).add(run(WARM, LinearWarmup.paperDefaults(), 40, s, 235,
-                    e -> 237 + n));
-            byLabel.computeIfAbsent(CYC, k -> new ArrayList<>()).add(run(CYC, CyclicalAnnealing.paperDefaults(), 40, s, 235,
-                    e -> e < 20 ? 237 + n : 236 + n));
+            double n = NOISE[s - 1];
+            runs.add(run(B1, new ConstantBeta(1), 40, s, 235, e -> 236));
+            runs.add(run(WARM, LinearWarmup.paperDefaults(), 40, s, 235, e -> 237 + n));
+            runs.add(run(CYC, CyclicalAnnealing.paperDefaults(), 40, s, 235, e -> e < 20 ? 237 + n : 236 + n));
         }
+        Map<String, List<RunRecord>> byLabel = ShootoutConvergence.byLabel(runs);
         String text = ShootoutConvergence.settling(byLabel, B1, 10, 40);
         assertTrue(text.contains("| " + WARM + " | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse | +1.00 ± 0.05 worse |"), text);
         assertTrue(text.contains("| " + CYC + " | +1.00 ± 0.05 worse | -0.00 ± 0.05 not separable |"), text);
@@ -93,14 +92,14 @@ class ShootoutConvergenceTest {
      */
     @Test
     void cyclicalRowsAreComparedAtTheEndsOfTheirCyclesOnly() {
-        Map<String, List<RunRecord>> byLabel = new java.util.LinkedHashMap<>();
-        double[] noise = {0.05, -0.03, 0.02, -0.06, 0.01};
+        List<RunRecord> runs = new ArrayList<>();
         for (int s = 1; s <= 5; s++) {
-            double n = noise[s - 1];
-            byLabel.computeIfAbsent(B1, k -> new ArrayList<>()).add(run(B1, new ConstantBeta(1), 50, 5, s, 235, e -> 236));
-            byLabel.computeIfAbsent(CYC, k -> new ArrayList<>()).add(run(CYC, CyclicalAnnealing.paperDefaults(), 50, 5, s,
-                    235, e -> e == 50 ? 235 + n : e % 25 == 0 ? 237 + n : 250));
+            double n = NOISE[s - 1];
+            runs.add(run(B1, new ConstantBeta(1), 50, 5, s, 235, e -> 236));
+            runs.add(run(CYC, CyclicalAnnealing.paperDefaults(), 50, 5, s, 235,
+                    e -> e == 50 ? 235 + n : e % 25 == 0 ? 237 + n : 250));
         }
+        Map<String, List<RunRecord>> byLabel = ShootoutConvergence.byLabel(runs);
         List<RunRecord> cyc = byLabel.get(CYC);
         assertTrue(ShootoutConvergence.comparable(cyc, 25) && ShootoutConvergence.comparable(cyc, 50));
         assertTrue(!ShootoutConvergence.comparable(cyc, 10) && !ShootoutConvergence.comparable(cyc, 40));
@@ -109,8 +108,7 @@ class ShootoutConvergenceTest {
         assertTrue(text.contains("| " + CYC + " | mid-cycle | mid-cycle | +1.00 ± 0.05 worse | mid-cycle | mid-cycle | -1.00 ± 0.05 better |"), text);
         assertTrue(text.contains("**not settled**: at the last comparison the verdict against " + B1 + " changed for " + CYC
                 + " (worse → better between epoch 25 and 50)."), text);
-        String all = ShootoutConvergence.of(new ArrayList<>(byLabel.values().stream().flatMap(List::stream).toList()),
-                List.of(), 10, B1);
+        String all = ShootoutConvergence.of(runs, List.of(), 10, B1);
         assertTrue(all.contains("| " + CYC + " | 25 → 50 (cycle ends) | 237.00 | 235.00 | -2.00 ± 0.00 | -0.080 | still improving |"), all);
     }
 
