@@ -20,13 +20,59 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Every matrix must be column-major with unit row stride ({@code stride(0) == 1}): a {@code 'f'} array, or the
  * transpose of a row-major one (which is how the engine's batch-major activations are seen). Shapes are checked, so a
  * wrong call fails with the shapes instead of reading out of bounds.
+ *
+ * <p>The same bits on any number of threads. OpenBLAS cuts a long inner dimension k into blocks and sums the blocks'
+ * products into c; its single-threaded driver and its threaded one cut k by different rules once k exceeds the kernels'
+ * block size Q (SGEMM's Q is 448 for the {@code SkylakeX} kernels of OpenBLAS 0.3.19, which vaelab picks on every
+ * AVX-512 CPU: k = 784
+ * becomes 400 + 384 on one thread, 392 + 392 on two). Training amplifies that last-bit difference to tenths of a nat,
+ * so a run on one thread (a Slurm task of one CPU, one of two workers) did not repeat a run on two. Under those
+ * kernels this class therefore cuts k itself, by the threaded driver's rule ({@link #innerBlocks}), and calls OpenBLAS
+ * once per block with β = 1 after the first: no block is cut again, the products are the threaded ones bit for bit
+ * on any thread count, and the numbers of earlier two-thread runs are kept (measured on 3,420 shapes, every
+ * transpose; docs/performance.md). Other kernel families are left as they are: their Q differs ({@code Cooperlake}'s
+ * is 320), and the {@code Haswell} kernels already differ between one and two threads at k = 16, which no cut of k
+ * mends.
  */
 final class Gemm {
 
     /** CBLAS enum values (cblas.h): column-major order, no transpose, transpose. */
     private static final int COL_MAJOR = 102, NO_TRANS = 111, TRANS = 112;
 
+    /** SGEMM's inner block size Q under the SkylakeX kernels: the largest k that one and two threads sum alike. */
+    static final int SKYLAKEX_SGEMM_Q = 448;
+
+    /** Q for float products under the core type this process started with, or 0 to leave k to OpenBLAS. */
+    private static final int FLOAT_BLOCK = floatBlock(System.getenv("OPENBLAS_CORETYPE"));
+
     private Gemm() {
+    }
+
+    /**
+     * The inner block size vaelab cuts float products into under an OpenBLAS core type, or 0 when it leaves k to
+     * OpenBLAS: {@link #SKYLAKEX_SGEMM_Q} for SkylakeX, 0 for any other or an unknown (null) core type.
+     */
+    static int floatBlock(String coreType) {
+        return coreType != null && coreType.trim().equalsIgnoreCase("SkylakeX") ? SKYLAKEX_SGEMM_Q : 0;
+    }
+
+    /**
+     * The blocks OpenBLAS's threaded driver (driver/level3/level3_thread.c) cuts an inner dimension k into, for block
+     * size q: blocks of q while at least 2q remain, then what remains in one block if it is at most q, else in two
+     * halves (the first one larger by the odd element). q = 0 means one block.
+     *
+     * @return the block lengths, in order; they sum to k
+     */
+    static int[] innerBlocks(int k, int q) {
+        if (q <= 0 || k <= q) return new int[] {k};
+        int[] blocks = new int[k / q + 2];
+        int n = 0;
+        for (int done = 0; done < k; ) {
+            int left = k - done, l = left >= 2 * q ? q : left > q ? (left + 1) / 2 : left;
+            blocks[n++] = l;
+            done += l;
+        }
+        return java.util.Arrays.copyOf(blocks, n);
     }
 
     /**
@@ -47,11 +93,32 @@ final class Gemm {
             throw new IllegalArgumentException("gemm needs one type, got " + a.dataType() + ", " + b.dataType() + ", " + t);
         int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
         if (t == DataType.FLOAT) {
-            openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n, k, 1f, floats(a), ld(a), floats(b), ld(b), 0f, floats(c), ld(c));
+            productInBlocks(a, transA, b, transB, c, m, n, k, FLOAT_BLOCK);
         } else if (t == DataType.DOUBLE) {
             openblas_nolapack.cblas_dgemm(COL_MAJOR, ta, tb, m, n, k, 1, doubles(a), ld(a), doubles(b), ld(b), 0, doubles(c), ld(c));
         } else {
             throw new IllegalArgumentException("gemm supports FLOAT and DOUBLE, got " + t);
+        }
+    }
+
+    /**
+     * The float product with k cut into {@link #innerBlocks}(k, q): block j of k is columns [s, s + l) of op(a) and
+     * rows [s, s + l) of op(b), and every block after the first adds to c (β = 1).
+     */
+    static void productInBlocks(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, int m, int n, int k, int q) {
+        int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
+        int lda = ld(a), ldb = ld(b), ldc = ld(c);
+        FloatPointer pa = floats(a), pb = floats(b), pc = floats(c);
+        long a0 = pa.position(), b0 = pb.position();
+        float beta = 0f;
+        int s = 0;
+        for (int l : innerBlocks(k, q)) {
+            // op(a)'s column s is a's column s (no transpose) or a's row s (transpose); op(b)'s row s likewise.
+            pa.position(a0 + (transA ? s : (long) s * lda));
+            pb.position(b0 + (transB ? (long) s * ldb : s));
+            openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n, l, 1f, pa, lda, pb, ldb, beta, pc, ldc);
+            beta = 1f;
+            s += l;
         }
     }
 

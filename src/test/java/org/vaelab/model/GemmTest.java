@@ -1,5 +1,6 @@
 package org.vaelab.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,43 @@ class GemmTest {
             assertEquals(0.0, flat.get(NDArrayIndex.interval(0, 7)).sub(
                     EngineFixtures.uniform(new Random(3), 1, 37, t).reshape(-1).get(NDArrayIndex.interval(0, 7))).amaxNumber().doubleValue(),
                     "nothing before the written view changed");
+        }
+    }
+
+    /** The threaded driver's rule, by hand: q while 2q remain, then one block of at most q or two halves. */
+    @Test
+    void innerBlocksFollowOpenBlasThreadedDriver() {
+        assertArrayEquals(new int[] {392, 392}, Gemm.innerBlocks(784, 448));
+        assertArrayEquals(new int[] {448}, Gemm.innerBlocks(448, 448));
+        assertArrayEquals(new int[] {225, 224}, Gemm.innerBlocks(449, 448));
+        assertArrayEquals(new int[] {448, 448, 448, 328, 328}, Gemm.innerBlocks(2000, 448));
+        assertArrayEquals(new int[] {448, 448, 448, 448, 448, 448, 448, 448, 256, 256}, Gemm.innerBlocks(4096, 448));
+        assertArrayEquals(new int[] {784}, Gemm.innerBlocks(784, 0));
+        assertEquals(448, Gemm.floatBlock("SkylakeX"));
+        assertEquals(448, Gemm.floatBlock(" skylakex "));
+        assertEquals(0, Gemm.floatBlock("Cooperlake"));
+        assertEquals(0, Gemm.floatBlock("Haswell"));
+        assertEquals(0, Gemm.floatBlock(null));
+    }
+
+    /** The product cut into blocks of k is still the product, for every transpose and a block count of 1 to 8. */
+    @Test
+    void productInBlocksMatchesTheTripleLoop() {
+        Random rng = new Random(5);
+        for (int q : new int[] {0, 5, 13, 40}) {
+            for (int tr = 0; tr < 4; tr++) {
+                boolean ta = (tr & 1) == 1, tb = (tr & 2) == 2;
+                int m = 6, n = 4, k = 37;
+                INDArray a = EngineFixtures.uniform(rng, ta ? k : m, ta ? m : k, DataType.FLOAT).dup('f');
+                INDArray b = EngineFixtures.uniform(rng, tb ? n : k, tb ? k : n, DataType.FLOAT).dup('f');
+                INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f').addi(99); // β = 0 must overwrite
+                double[][] want = reference(a, ta, b, tb);
+                Gemm.productInBlocks(a, ta, b, tb, c, m, n, k, q);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        assertEquals(want[i][j], c.getDouble(i, j), 1e-5 * (1 + Math.abs(want[i][j])),
+                                "q " + q + " ta " + ta + " tb " + tb + " c[" + i + "][" + j + "]");
+            }
         }
     }
 
