@@ -27,8 +27,10 @@ import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
+import org.vaelab.cpu.CpuAllocation;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
+import org.vaelab.experiment.Launch;
 import org.vaelab.experiment.Overrides;
 import org.vaelab.metrics.IwNll;
 import org.vaelab.metrics.MetricId;
@@ -63,12 +65,16 @@ import org.vaelab.weighting.ConstantBeta;
  * thread/BLAS settings in force. The numbers go to {@code reports/bench/bench.md} too, and when that file already
  * holds an earlier bench, a last line gives each headline number's ratio to the earlier one.
  *
- * <p>Sweep throughput is derived, not measured by training a sweep (which would take minutes of both cores): a
- * standard run of this model trains {@value #SWEEP_EPOCHS} epochs and is then evaluated as every run of a report is
+ * <p>Sweep throughput is for the default number of workers ({@code -Dworkers}: one per processor, memory allowing),
+ * measured as a sweep runs them but not by training a whole sweep (which would take minutes of every core): a
+ * standard run of this model trains {@value BenchSweep#SWEEP_EPOCHS} epochs and is then evaluated as every run of a report is
  * (the standard metrics and the IW-NLL with K = 100 on all 10,000 test images), so one run takes
- * {@value #SWEEP_EPOCHS} × the measured s/epoch plus the measured time of exactly that evaluation of the trained model,
- * and runs/hour = 3600 / that. It leaves out the JVM start and data loading, which a sweep pays once, and writing the
- * run folder (well under a second). It is for one worker with every processor, the default ({@code -Dworkers}).
+ * {@value BenchSweep#SWEEP_EPOCHS} × the measured s/epoch plus the measured time of exactly that evaluation of the trained model.
+ * With one worker these are the timings above; with W workers, W processes ({@link BenchSweep}) each train the model
+ * for two epochs (the second timed) and evaluate it, all at once, each with its worker's share of the processors, so
+ * that they compete for cores, caches and memory as a sweep's workers do. runs/hour = Σ over workers of 3600 / that
+ * worker's run. It leaves out the JVM start and data loading, which a sweep pays once per worker, and writing the run
+ * folder (well under a second).
  *
  * <p>Run: {@code mvn -q compile exec:java -Dexperiment=bench} (about two minutes; {@code -Depochs=N} changes the epochs of each,
  * default 3, at least 2).
@@ -82,8 +88,6 @@ public final class Bench implements Experiment {
     static final int DEFAULT_EPOCHS = 3;
     /** The importance-weighted NLL timing of docs/performance.md: K = 1000 samples for each of 1,000 test images. */
     static final int IW_K = 1000, IW_IMAGES = 1000;
-    /** Epochs of the standard run whose sweep throughput is reported. */
-    static final int SWEEP_EPOCHS = 10;
 
     @Override
     public String name() {
@@ -133,27 +137,14 @@ public final class Bench implements Experiment {
         lines.forEach(out::println);
 
         // 1. vaelab's engine, through the same Trainer every experiment uses.
-        RunConfig c = new RunConfig("bench", "β=1", "", new DataConfig("fashion-mnist", Binarization.NONE, 0, 0), MODEL,
-                new ConstantBeta(1), new TrainConfig(epochs, BATCH, LR), 1);
-        int stepsPerEpoch = (train.n() + BATCH - 1) / BATCH;
-        List<Long> epochEnds = new ArrayList<>();
-        Trainer.Result r = new Trainer().train(c, train, (step, total) -> {
-            if (step % stepsPerEpoch == 0) epochEnds.add(System.nanoTime());
-        });
-        double ours = medianEpochSeconds(epochEnds);
-        double elboOurs;
+        Timed timed = trainAndEvaluate(train, test, epochs);
+        double ours = timed.secondsPerEpoch(), evalSeconds = timed.evalSeconds(), elboOurs = timed.elbo();
         String trainLine = String.format(Locale.ROOT, "train: %.2f s/epoch, %.0f images/s (vaelab NativeMlpEngine, median of %d epochs after 1 warm-up)",
                 ours, train.n() / ours, epochs - 1);
         out.println(trainLine);
         lines.add(trainLine);
         String iwLine;
-        double evalSeconds;
-        try (var model = r.model()) {
-            // Evaluated as a run of a report is (RunConfig's K = 100 on every test image), and timed for the sweep line.
-            long e0 = System.nanoTime();
-            elboOurs = TestSetEvaluator.evaluate(model, test, Binarization.NONE, Seeds.of(1).eval(), IwNll.REPORT_K)
-                    .metrics().get(MetricId.ELBO);
-            evalSeconds = (System.nanoTime() - e0) / 1e9;
+        try (var model = timed.result().model()) {
             // 3. Importance-weighted NLL on the trained model: K samples for each of the first IW_IMAGES test images.
             ImageDataset iwImages = DataSources.subset(test, IW_IMAGES);
             long t0 = System.nanoTime();
@@ -164,7 +155,11 @@ public final class Bench implements Experiment {
         }
         out.println(iwLine);
         lines.add(iwLine);
-        String sweepLine = sweepLine(ours, evalSeconds, train.n(), test.n());
+        int workers = Launch.DEFAULTS.sweepWorkers(CpuAllocation.current());
+        List<BenchSweep.WorkerTiming> timings = workers == 1
+                ? List.of(new BenchSweep.WorkerTiming(CpuAllocation.current().cpus(), ours, evalSeconds))
+                : BenchSweep.runAll(workers, o.trainLimit(), out);
+        String sweepLine = BenchSweep.sweepLine(timings, train.n(), test.n());
         out.println(sweepLine);
         lines.add(sweepLine);
         long rssOurs = SystemInfo.peakRssMiB();
@@ -245,13 +240,24 @@ public final class Bench implements Experiment {
         return new Dl4jResult(timed[timed.length / 2], -negElbo / test.n());
     }
 
-    /** The sweep line: runs/hour of a standard {@value #SWEEP_EPOCHS}-epoch run, from its measured parts. */
-    static String sweepLine(double secondsPerEpoch, double evalSeconds, int trainImages, int testImages) {
-        double run = SWEEP_EPOCHS * secondsPerEpoch + evalSeconds;
-        return String.format(Locale.ROOT, "sweep: %.0f runs/hour (a %d-epoch run on %d training images: %d × %.2f s/epoch"
-                        + " + %.1f s evaluation, IW-NLL K=%d on %d test images, = %.1f s; 1 worker with every processor)",
-                3600 / run, SWEEP_EPOCHS, trainImages, SWEEP_EPOCHS, secondsPerEpoch, evalSeconds, IwNll.REPORT_K,
-                testImages, run);
+    /** Training time per epoch (median after one warm-up epoch) and the timed evaluation of a report's run. */
+    record Timed(double secondsPerEpoch, double evalSeconds, double elbo, Trainer.Result result) {
+    }
+
+    /** Trains the reference model for {@code epochs} and evaluates it as a run of a report is, timing both. */
+    static Timed trainAndEvaluate(ImageDataset train, ImageDataset test, int epochs) {
+        RunConfig c = new RunConfig("bench", "β=1", "", new DataConfig("fashion-mnist", Binarization.NONE, 0, 0), MODEL,
+                new ConstantBeta(1), new TrainConfig(epochs, BATCH, LR), 1);
+        int stepsPerEpoch = (train.n() + BATCH - 1) / BATCH;
+        List<Long> epochEnds = new ArrayList<>();
+        Trainer.Result r = new Trainer().train(c, train, (step, total) -> {
+            if (step % stepsPerEpoch == 0) epochEnds.add(System.nanoTime());
+        });
+        // Evaluated as a run of a report is (RunConfig's K = 100 on every test image).
+        long e0 = System.nanoTime();
+        double elbo = TestSetEvaluator.evaluate(r.model(), test, Binarization.NONE, Seeds.of(1).eval(), IwNll.REPORT_K)
+                .metrics().get(MetricId.ELBO);
+        return new Timed(medianEpochSeconds(epochEnds), (System.nanoTime() - e0) / 1e9, elbo, r);
     }
 
     /** The headline figures a bench prints, each with the pattern of its line; the first number after it is the figure. */

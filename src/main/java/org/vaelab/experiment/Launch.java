@@ -64,7 +64,7 @@ public record Launch(String xmx, String openblasCoreType, boolean verbose, Integ
      *     several for a verification, which re-runs in one process
      */
     public int workerCount(Experiment e, boolean verify, CpuAllocation cpus) {
-        if (workers == null) return verify || !e.options().contains("workers") ? 1 : defaultWorkers(cpus);
+        if (workers == null) return verify || !e.options().contains("workers") ? 1 : defaultWorkers(cpus, heapBytes());
         if (workers > cpus.cpus())
             throw new IllegalArgumentException("-Dworkers=" + workers + " is not valid: this process may use "
                     + cpus.describe() + " processors and each worker needs one, so expected 1 to " + cpus.cpus());
@@ -74,9 +74,49 @@ public record Launch(String xmx, String openblasCoreType, boolean verbose, Integ
         return workers;
     }
 
-    /** The workers of a sweep when {@code -Dworkers} is not given. */
-    static int defaultWorkers(CpuAllocation cpus) {
-        return 1;
+    /** How many workers a sweep gets by default under these settings (their heap) and allocation: {@link #defaultWorkers}. */
+    public int sweepWorkers(CpuAllocation cpus) {
+        return defaultWorkers(cpus, heapBytes());
+    }
+
+    /**
+     * The workers of a sweep when {@code -Dworkers} is not given: one per processor, each on one thread, as long as
+     * memory holds one heap ({@code vaelab.xmx}) and {@link #NATIVE_PER_WORKER} of arrays per worker. On 2 cores two
+     * workers of one thread each finished the same 19-run sweep in 0.88 of one two-thread worker's time (median of 3
+     * alternated rounds, pairs 0.74–0.98; docs/performance.md): a process alone on its core spends no time waiting for
+     * a second thread at each of a step's 17 products and 12 element-wise passes. Since the products give the same
+     * bits on any thread count, the default changes no number.
+     */
+    static int defaultWorkers(CpuAllocation cpus, long heap) {
+        // The machine's memory, or the container's limit where the JVM sees one.
+        long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        return defaultWorkers(cpus.cpus(), memory, heap);
+    }
+
+    /** Native memory a worker needs beside its heap: the reference model's worker peaked at 0.7–0.9 GiB resident. */
+    static final long NATIVE_PER_WORKER = 1L << 30;
+
+    /**
+     * One worker per processor, at most as many as {@code memory} holds heaps of {@code heap} bytes plus
+     * {@link #NATIVE_PER_WORKER}, and at least one.
+     */
+    static int defaultWorkers(int cpus, long memory, long heap) {
+        long byMemory = memory / (heap + NATIVE_PER_WORKER);
+        return (int) Math.max(1, Math.min(cpus, byMemory));
+    }
+
+    /** {@link #xmx} in bytes ({@code 2g}, {@code 3072m}: a number and one of k, m, g, t, as {@code -Xmx} reads it). */
+    long heapBytes() {
+        String x = xmx.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = switch (x.charAt(x.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> throw new IllegalStateException("heap size without a unit: " + xmx);
+        };
+        return Long.parseLong(x.substring(0, x.length() - 1)) << shift;
     }
 
     /**

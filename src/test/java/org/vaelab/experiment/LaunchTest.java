@@ -77,7 +77,22 @@ class LaunchTest {
                 assertThrows(IllegalArgumentException.class, () -> two.workerCount(quickstart, true, TWO)).getMessage());
         assertEquals(1, Launch.DEFAULTS.workerCount(bench, false, TWO), "not a sweep: one process");
         assertEquals(1, Launch.DEFAULTS.workerCount(quickstart, true, TWO), "verification: one process");
-        assertEquals(Launch.defaultWorkers(TWO), Launch.DEFAULTS.workerCount(quickstart, false, TWO));
-        assertEquals(1, Launch.defaultWorkers(new CpuAllocation(1, Map.of("availableProcessors", 1))), "one processor, one worker");
+        assertEquals(Launch.defaultWorkers(TWO, 2L << 30), Launch.DEFAULTS.workerCount(quickstart, false, TWO));
+        assertEquals(1, Launch.defaultWorkers(new CpuAllocation(1, Map.of("availableProcessors", 1)), 2L << 30),
+                "one processor, one worker");
+    }
+
+    /** One worker per processor while memory holds a heap and 1 GiB of arrays for each; never none. */
+    @Test
+    void defaultWorkersFollowProcessorsAndMemory() {
+        long gib = 1L << 30;
+        assertEquals(2, Launch.defaultWorkers(2, 24 * gib, 2 * gib));
+        assertEquals(8, Launch.defaultWorkers(64, 24 * gib, 2 * gib), "24 GiB hold eight 2 GiB heaps with 1 GiB each");
+        assertEquals(4, Launch.defaultWorkers(64, 24 * gib, 5 * gib), "a larger -Dvaelab.xmx, fewer workers");
+        assertEquals(1, Launch.defaultWorkers(2, 2 * gib, 2 * gib), "memory for less than one: still one");
+        assertEquals(1, Launch.defaultWorkers(1, 24 * gib, 2 * gib));
+        assertEquals(2L << 30, Launch.DEFAULTS.heapBytes());
+        assertEquals(3072L << 20, new Launch("3072M", null, false).heapBytes());
+        assertEquals(512L << 10, new Launch("512k", null, false).heapBytes());
     }
 }

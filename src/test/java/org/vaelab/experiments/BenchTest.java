@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +31,18 @@ class BenchTest {
     @Test
     void sweepThroughputIsTenEpochsPlusOneEvaluation() {
         // 10 × 3.2 s + 8 s = 40 s a run: 90 runs an hour.
-        assertEquals("sweep: 90 runs/hour (a 10-epoch run on 60000 training images: 10 × 3.20 s/epoch + 8.0 s evaluation,"
-                + " IW-NLL K=100 on 10000 test images, = 40.0 s; 1 worker with every processor)",
-                Bench.sweepLine(3.2, 8.0, 60000, 10000));
+        assertEquals("sweep: 90 runs/hour (1 worker with 2 processor(s), the default -Dworkers; a 10-epoch run on 60000"
+                + " training images, evaluated with IW-NLL K=100 on 10000 test images: 10 × 3.20 s/epoch + 8.0 s evaluation = 40.0 s)",
+                BenchSweep.sweepLine(List.of(new BenchSweep.WorkerTiming(2, 3.2, 8.0)), 60000, 10000));
+    }
+
+    @Test
+    void workersAtOnceAddTheirRunsPerHour() {
+        // 10 × 6 s + 12 s = 72 s: 50 runs an hour; 10 × 5 s + 10 s = 60 s: 60 an hour; together 110.
+        assertEquals("sweep: 110 runs/hour (2 workers training at once, 1 processor(s) each, the default -Dworkers; a"
+                + " 10-epoch run on 60000 training images, evaluated with IW-NLL K=100 on 10000 test images: 10 × 6.00"
+                + " s/epoch + 12.0 s evaluation = 72.0 s; 10 × 5.00 s/epoch + 10.0 s evaluation = 60.0 s)",
+                BenchSweep.sweepLine(List.of(new BenchSweep.WorkerTiming(1, 6, 12), new BenchSweep.WorkerTiming(1, 5, 10)), 60000, 10000));
     }
 
     @Test
