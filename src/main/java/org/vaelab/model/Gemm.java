@@ -22,17 +22,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * wrong call fails with the shapes instead of reading out of bounds.
  *
  * <p>The same bits on any number of threads. OpenBLAS cuts a long inner dimension k into blocks and sums the blocks'
- * products into c; its single-threaded driver and its threaded one cut k by different rules once k exceeds the kernels'
- * block size Q (SGEMM's Q is 448 for the {@code SkylakeX} kernels of OpenBLAS 0.3.19, which vaelab picks on every
- * AVX-512 CPU: k = 784
- * becomes 400 + 384 on one thread, 392 + 392 on two). Training amplifies that last-bit difference to tenths of a nat,
- * so a run on one thread (a Slurm task of one CPU, one of two workers) did not repeat a run on two. Under those
- * kernels this class therefore cuts k itself, by the threaded driver's rule ({@link #innerBlocks}), and calls OpenBLAS
- * once per block with β = 1 after the first: no block is cut again, the products are the threaded ones bit for bit
- * on any thread count, and the numbers of earlier two-thread runs are kept (measured on 3,420 shapes, every
- * transpose; docs/performance.md). Other kernel families are left as they are: their Q differs ({@code Cooperlake}'s
- * is 320), and the {@code Haswell} kernels already differ between one and two threads at k = 16, which no cut of k
- * mends.
+ * products into c; its single-threaded driver and its threaded one cut k by different rules once k exceeds the
+ * kernels' block size Q (SGEMM's Q is 448 for the {@code SkylakeX} kernels of OpenBLAS 0.3.19, which vaelab picks on
+ * every AVX-512 CPU: k = 784 becomes 400 + 384 on one thread, 392 + 392 on two). Training amplifies that last-bit
+ * difference to tenths of a nat, so a run on one thread (a Slurm task of one CPU, one of two workers) did not repeat
+ * a run on two. Under those kernels this class therefore cuts k itself, by the threaded driver's rule
+ * ({@link #innerBlocks}), and calls OpenBLAS once per block with β = 1 after the first, so that no block is cut
+ * again: one and two threads then give the same bits, and on the shapes it cuts ({@link #cut}) those are OpenBLAS's
+ * own two-thread bits, so runs trained before keep their numbers (measured on 855 shapes × 4 transposes;
+ * docs/performance.md). Narrow products are left to OpenBLAS: there a cut would change the bits of earlier runs.
+ * Other kernel families are left alone too: their Q differs ({@code Cooperlake}'s is 320), and the {@code Haswell}
+ * kernels already differ between one and two threads at k = 16, which no cut of k mends.
  */
 final class Gemm {
 
@@ -54,6 +54,17 @@ final class Gemm {
      */
     static int floatBlock(String coreType) {
         return coreType != null && coreType.trim().equalsIgnoreCase("SkylakeX") ? SKYLAKEX_SGEMM_Q : 0;
+    }
+
+    /**
+     * Whether an m × n product over k is cut into blocks, for block size q: when k exceeds q and the product is wide
+     * enough (m and n at least 16, m·n at least 4,096) that the cut blocks give OpenBLAS's own two-thread bits.
+     * Narrower products, where they do not (as for 200 × 12 or 24 × 96 over 784, and wherever OpenBLAS takes its
+     * single-threaded or small-matrix path), are left to OpenBLAS. Measured on 855 shapes × 4 transposes and on the
+     * maps of docs/performance.md.
+     */
+    static boolean cut(int m, int n, int k, int q) {
+        return q > 0 && k > q && m >= 16 && n >= 16 && (long) m * n >= 4096;
     }
 
     /**
@@ -93,7 +104,7 @@ final class Gemm {
             throw new IllegalArgumentException("gemm needs one type, got " + a.dataType() + ", " + b.dataType() + ", " + t);
         int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
         if (t == DataType.FLOAT) {
-            productInBlocks(a, transA, b, transB, c, m, n, k, FLOAT_BLOCK);
+            productInBlocks(a, transA, b, transB, c, m, n, k, cut(m, n, k, FLOAT_BLOCK) ? FLOAT_BLOCK : 0);
         } else if (t == DataType.DOUBLE) {
             openblas_nolapack.cblas_dgemm(COL_MAJOR, ta, tb, m, n, k, 1, doubles(a), ld(a), doubles(b), ld(b), 0, doubles(c), ld(c));
         } else {

@@ -79,6 +79,10 @@ class GemmTest {
         assertEquals(0, Gemm.floatBlock("Cooperlake"));
         assertEquals(0, Gemm.floatBlock("Haswell"));
         assertEquals(0, Gemm.floatBlock(null));
+        assertTrue(Gemm.cut(512, 128, 784, 448) && Gemm.cut(16, 256, 449, 448) && Gemm.cut(64, 64, 4096, 448));
+        assertTrue(!Gemm.cut(512, 128, 448, 448), "k within one block");
+        assertTrue(!Gemm.cut(200, 12, 784, 448) && !Gemm.cut(8, 512, 784, 448) && !Gemm.cut(32, 64, 784, 448), "narrow");
+        assertTrue(!Gemm.cut(512, 128, 784, 0), "no block size: other kernels");
     }
 
     /** The product cut into blocks of k is still the product, for every transpose and a block count of 1 to 8. */

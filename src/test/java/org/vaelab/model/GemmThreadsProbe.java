@@ -17,18 +17,18 @@ import org.nd4j.linalg.factory.Nd4j;
 final class GemmThreadsProbe {
 
     /**
-     * m, n, k, op(a) transposed (1) or not: the engine's products over 784 and 4,096 inputs (forward {@code Wᵀ·xᵀ}
-     * and backward {@code W·δᵀ}, on batches of 128 and 96 and evaluation chunks of 1,024 rows), then shapes whose k is
-     * cut into three to ten blocks, and narrow ones that OpenBLAS routes through other kernels.
+     * m, n, k, op(a) transposed (1) or not. First the shapes {@link Gemm} cuts: the engine's products over 784 and
+     * 4,096 inputs (forward {@code Wᵀ·xᵀ} and backward {@code W·δᵀ}, on batches of 128 and 96 and evaluation chunks of
+     * 1,024 and 16 rows), and shapes whose k is cut into three to ten blocks; then narrow ones it leaves to OpenBLAS.
      */
     static final int[][] SHAPES = {
             {512, 128, 784, 1}, {512, 128, 784, 0}, {512, 96, 784, 1}, {200, 128, 784, 1}, {200, 128, 784, 0},
-            {512, 1024, 784, 1}, {256, 128, 4096, 1}, {256, 128, 4096, 0},
+            {512, 1024, 784, 1}, {256, 128, 4096, 1}, {256, 128, 4096, 0}, {256, 16, 784, 1},
             {64, 128, 1100, 1}, {64, 128, 2000, 0}, {300, 200, 4500, 1},
-            {8, 128, 784, 1}, {128, 3, 900, 0}, {1, 50, 2000, 1}};
+            {256, 4, 784, 1}, {200, 12, 784, 1}, {128, 3, 900, 0}, {1, 50, 2000, 1}};
 
-    /** The engine's shapes, the first {@code ENGINE} of {@link #SHAPES}: there the blocks are the threaded driver's. */
-    static final int ENGINE = 8;
+    /** The shapes {@link Gemm} cuts: the first {@code CUT} of {@link #SHAPES}. */
+    static final int CUT = 12;
 
     public static void main(String[] args) {
         Random rng = new Random(17);
