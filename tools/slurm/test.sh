@@ -39,8 +39,8 @@ check() { # check DESCRIPTION COMMAND...: runs the command, prints ok/FAIL with 
 
 [ "$(id -u)" = 0 ] || skip "needs root (it installs slurm-wlm and munge and runs their daemons as root)"
 # The reference: every core in one process where the products are thread-independent (AVX-512: SkylakeX kernels).
-if grep -m1 '^flags' /proc/cpuinfo | grep -qw avx512f && grep -m1 '^flags' /proc/cpuinfo | grep -qw avx512bw \
-    && grep -m1 '^flags' /proc/cpuinfo | grep -qw avx512vl; then
+flags=" $(grep -m1 '^flags' /proc/cpuinfo) "
+if [[ $flags == *" avx512f "* && $flags == *" avx512bw "* && $flags == *" avx512vl "* ]]; then
   REF_CPUS=$(nproc); REF=(mvn); REF_WHAT="one process with all $REF_CPUS CPUs"
 else
   command -v taskset >/dev/null || skip "needs taskset (util-linux) to run the single-process reference on one CPU"

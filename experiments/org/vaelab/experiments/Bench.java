@@ -155,10 +155,11 @@ public final class Bench implements Experiment {
         }
         out.println(iwLine);
         lines.add(iwLine);
-        int workers = Launch.DEFAULTS.sweepWorkers(CpuAllocation.current());
+        CpuAllocation cpus = CpuAllocation.current();
+        int workers = Launch.DEFAULTS.sweepWorkers(cpus);
         List<BenchSweep.WorkerTiming> timings = workers == 1
-                ? List.of(new BenchSweep.WorkerTiming(CpuAllocation.current().cpus(), ours, evalSeconds))
-                : BenchSweep.runAll(workers, o.trainLimit(), out);
+                ? List.of(new BenchSweep.WorkerTiming(cpus.cpus(), ours, evalSeconds))
+                : BenchSweep.runAll(workers, cpus, o.trainLimit(), out);
         String sweepLine = BenchSweep.sweepLine(timings, train.n(), test.n());
         out.println(sweepLine);
         lines.add(sweepLine);

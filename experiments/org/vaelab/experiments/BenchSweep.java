@@ -59,7 +59,6 @@ public final class BenchSweep {
                 perHour, who, SWEEP_EPOCHS, trainImages, IwNll.REPORT_K, testImages, each);
     }
 
-
     /**
      * One worker of the measurement, in a JVM of its own: loads the data, trains the reference model two epochs,
      * times the second and then the evaluation of a report's run, and prints {@code probe: S E}.
@@ -94,11 +93,10 @@ public final class BenchSweep {
     }
 
     /**
-     * Starts {@code n} probes at once, each with its share of this process's processors (one OpenBLAS thread per
-     * processor, as the launcher gives a worker), and returns their timings in worker order.
+     * Starts {@code n} probes at once, each with its share of {@code cpus} (one OpenBLAS thread per processor, as the
+     * launcher gives a worker), and returns their timings in worker order.
      */
-    static List<WorkerTiming> runAll(int n, Integer trainLimit, PrintStream out) throws IOException {
-        CpuAllocation cpus = CpuAllocation.current();
+    static List<WorkerTiming> runAll(int n, CpuAllocation cpus, Integer trainLimit, PrintStream out) throws IOException {
         out.printf("sweep: timing %d workers at once (2 epochs and an evaluation each)%n", n);
         List<Process> started = new ArrayList<>();
         List<Integer> shares = new ArrayList<>();
