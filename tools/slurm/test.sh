@@ -8,10 +8,9 @@
 #    2 tasks of 1 CPU and gathers them (tools/slurm/sweep.sh) into a fresh scratch root,
 #    $VAELAB_SLURM_TEST_DIR/slurm (default /tmp/vaelab-slurm-test);
 # 3. trains them again without Slurm in one process with every core (-Dworkers=1), into
-#    $VAELAB_SLURM_TEST_DIR/single: on an AVX-512 CPU vaelab's matrix products give the same bits on one thread as
-#    on two (model.Gemm), so a 1-CPU task must repeat a run of the whole machine. On other CPUs OpenBLAS's results
-#    depend on its thread count, and the reference runs on one CPU (taskset -c 0, the tasks' allocation) instead
-#    (docs/slurm.md);
+#    $VAELAB_SLURM_TEST_DIR/single: vaelab's matrix products give the same bits on one processor as on two
+#    (model.Gemm: cut in k under the SkylakeX kernels of an AVX-512 CPU, in column halves on one OpenBLAS thread
+#    each under others), so a 1-CPU task must repeat a run of the whole machine (docs/slurm.md);
 # 4. checks: every run's metrics.csv is byte-identical between the two; each run was trained once, by one of the
 #    tasks, both tasks trained, and the gather step trained nothing; the report was written; each task's training
 #    JVM ran with the thread settings of its 1-CPU allocation (its "threads:" line and every run's provenance say
@@ -38,14 +37,8 @@ check() { # check DESCRIPTION COMMAND...: runs the command, prints ok/FAIL with 
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root (it installs slurm-wlm and munge and runs their daemons as root)"
-# The reference: every core in one process where the products are thread-independent (AVX-512: SkylakeX kernels).
-flags=" $(grep -m1 '^flags' /proc/cpuinfo) "
-if [[ $flags == *" avx512f "* && $flags == *" avx512bw "* && $flags == *" avx512vl "* ]]; then
-  REF_CPUS=$(nproc); REF=(mvn); REF_WHAT="one process with all $REF_CPUS CPUs"
-else
-  command -v taskset >/dev/null || skip "needs taskset (util-linux) to run the single-process reference on one CPU"
-  REF_CPUS=1; REF=(taskset -c 0 mvn); REF_WHAT="one process on one CPU (taskset -c 0; no AVX-512, so threads change bits)"
-fi
+# The reference: one process with every core.
+REF_CPUS=$(nproc); REF=(mvn); REF_WHAT="one process with all $REF_CPUS CPUs"
 if [ -z "${VAELAB_SLURM_KEEP:-}" ]; then trap 'tools/slurm/cluster.sh down' EXIT; fi
 # A time limit (CI's `timeout`) sends TERM: exit through the EXIT trap, which cancels the jobs and stops the daemons.
 trap 'echo "slurm-test: interrupted" >&2; exit 124' INT TERM

@@ -27,6 +27,7 @@ import org.vaelab.model.Posterior;
 import org.vaelab.provenance.Json;
 import org.vaelab.provenance.NumericsVersion;
 import org.vaelab.provenance.Provenance;
+import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.provenance.SystemInfo;
 import org.vaelab.report.AtomicFiles;
 import org.vaelab.report.ImageGrid;
@@ -103,7 +104,8 @@ public final class ExperimentRunner {
         if (folder.variant() && !launch.helper())
             out.printf("this is a variant of %s (%s): its report and runs go to %s; the %s report is not touched%n",
                     experiment.name(), folder.describe(), dir, experiment.name());
-        out.printf("threads: %s of %d cores%n", SystemInfo.threadSettings(), Runtime.getRuntime().availableProcessors());
+        out.printf("threads: %s of %d cores; products: %s%n", SystemInfo.threadSettings(),
+                Runtime.getRuntime().availableProcessors(), NativeMlpEngine.productThreading());
 
         Context ctx = new Context();
         ctx.siblings = launch.workers() != null && launch.workers() > 1;
@@ -405,8 +407,14 @@ public final class ExperimentRunner {
         final Map<DataConfig, ImageDataset[]> data = new HashMap<>();
         final String[] git = SystemInfo.git();
         final Map<String, String> versions = SystemInfo.versions();
-        final Map<String, String> hardware = SystemInfo.hardware();
+        final Map<String, String> hardware = withProducts(SystemInfo.hardware());
         final String code = CodeVersion.sha256();
+        private static Map<String, String> withProducts(Map<String, String> hardware) {
+            Map<String, String> h = new java.util.LinkedHashMap<>(hardware);
+            h.put("products", NativeMlpEngine.productThreading());
+            return h;
+        }
+
         /** Whether the warning about reused runs of other code was printed (once per invocation is enough). */
         boolean warnedCode;
         /**

@@ -84,8 +84,8 @@ public record Launch(String xmx, String openblasCoreType, boolean verbose, Integ
      * memory holds one heap ({@code vaelab.xmx}) and {@link #NATIVE_PER_WORKER} of arrays per worker. On 2 cores two
      * workers of one thread each finished the same 19-run sweep in 0.88 of one two-thread worker's time (median of 3
      * alternated rounds, pairs 0.74–0.98; docs/performance.md): a process alone on its core never waits for a second
-     * thread at a product or an element-wise pass. On an AVX-512 CPU the products give the same bits on one thread as
-     * on two (except narrow ones, {@code model.Gemm}), so there the default changes no number.
+     * thread at a product or an element-wise pass. The products give the same bits on one thread as on two
+     * ({@code model.Gemm}; under SkylakeX except narrow ones), so the default changes no number.
      */
     static int defaultWorkers(CpuAllocation cpus, long heap) {
         // The machine's memory, or the container's limit where the JVM sees one.

@@ -31,8 +31,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * again: one and two threads then give the same bits, and on the shapes it cuts ({@link #cut}) those are OpenBLAS's
  * own two-thread bits, so runs trained before keep their numbers (measured on 855 shapes × 4 transposes;
  * docs/performance.md). Narrow products are left to OpenBLAS: there a cut would change the bits of earlier runs.
- * Other kernel families are left alone too: their Q differs ({@code Cooperlake}'s is 320), and the {@code Haswell}
- * kernels already differ between one and two threads at k = 16, which no cut of k mends.
+ *
+ * <p>Under any other kernels (the {@code Haswell} ones of an AVX2 CPU, say) no cut of k helps: those already differ
+ * between one and two threads at k = 16. There vaelab runs OpenBLAS on one thread (it sets that when this class
+ * loads) and does the threading itself: a product whose n is at least 24 is computed as two column halves
+ * ({@link #columnSplit}), each one single-threaded OpenBLAS call, run on the caller and {@link RowSplit}'s helper
+ * when this process may use two processors and one after the other when not. The halves are fixed by the shape, so
+ * the bits cannot depend on the thread count. Under {@code Haswell} they are moreover those of one single-threaded
+ * call over the whole product, which is what a 1-CPU Slurm task or one of two workers computed before: OpenBLAS
+ * packs op(b) in panels of 12 columns (3 × its unroll of 4), and a split at a multiple of 12 leaves every panel as
+ * it was (1,500 random shapes × 4 transposes checked: all equal; a split at a multiple of 4 or 8 changed 185–196 of
+ * 300). Only runs on two threads under such kernels get other numbers than before, namely their 1-thread ones.
  */
 final class Gemm {
 
@@ -45,7 +54,45 @@ final class Gemm {
     /** Q for float products under the core type this process started with, or 0 to leave k to OpenBLAS. */
     private static final int FLOAT_BLOCK = floatBlock(System.getenv("OPENBLAS_CORETYPE"));
 
+    /**
+     * Whether this process splits products into column halves on one OpenBLAS thread each ({@link #columnSplit}):
+     * under every core type but SkylakeX (whose products are cut in k instead).
+     */
+    static final boolean COLUMN_HALVES = FLOAT_BLOCK == 0;
+
+    /** OpenBLAS packs op(b) in panels of this many columns under Haswell's SGEMM: 3 × its unroll of 4 columns. */
+    static final int PANEL = 12;
+
+    /** Below this many multiply-adds (m·n·k) a product is not split: the hand-off would cost more than it saves. */
+    static final long MIN_SPLIT_WORK = 1L << 18;
+
+    static {
+        // OpenBLAS's own threads would sum some products otherwise on two threads than on one (see above).
+        if (COLUMN_HALVES) org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(1);
+    }
+
     private Gemm() {
+    }
+
+    /**
+     * How this process computes float products, for its start-up line and every run's provenance: e.g.
+     * {@code column halves on 2 threads, OpenBLAS on 1 thread each} or {@code k cut in blocks of 448 (SkylakeX
+     * kernels), OpenBLAS threads}.
+     */
+    static String describe() {
+        if (COLUMN_HALVES)
+            return "column halves on " + (RowSplit.SHARED.threaded() ? "2 threads" : "1 thread") + ", OpenBLAS on 1 thread each";
+        return "k cut in blocks of " + FLOAT_BLOCK + " (SkylakeX kernels), OpenBLAS threads";
+    }
+
+    /**
+     * Where an m × n product over k is split into two column halves when {@link #COLUMN_HALVES}: at the largest
+     * multiple of {@link #PANEL} not above n / 2, or 0 (no split) when that is 0 or the product has fewer than
+     * {@link #MIN_SPLIT_WORK} multiply-adds. A function of the shape alone, so the bits are too.
+     */
+    static int columnSplit(int m, int n, int k) {
+        if ((long) m * n * k < MIN_SPLIT_WORK) return 0;
+        return n / 2 / PANEL * PANEL;
     }
 
     /**
@@ -103,7 +150,9 @@ final class Gemm {
         if (a.dataType() != t || b.dataType() != t)
             throw new IllegalArgumentException("gemm needs one type, got " + a.dataType() + ", " + b.dataType() + ", " + t);
         int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
-        if (t == DataType.FLOAT) {
+        if (t == DataType.FLOAT && COLUMN_HALVES) {
+            productInHalves(a, transA, b, transB, c, m, n, k, columnSplit(m, n, k));
+        } else if (t == DataType.FLOAT) {
             productInBlocks(a, transA, b, transB, c, m, n, k, cut(m, n, k, FLOAT_BLOCK) ? FLOAT_BLOCK : 0);
         } else if (t == DataType.DOUBLE) {
             openblas_nolapack.cblas_dgemm(COL_MAJOR, ta, tb, m, n, k, 1, doubles(a), ld(a), doubles(b), ld(b), 0, doubles(c), ld(c));
@@ -131,6 +180,28 @@ final class Gemm {
             beta = 1f;
             s += l;
         }
+    }
+
+    /**
+     * The float product as columns [0, split) and [split, n) of c, each one OpenBLAS call, on two threads when
+     * {@link RowSplit#SHARED} has a helper free; split = 0 makes one call. Column j of c needs only column j of op(b):
+     * column j of b (no transpose) or its row j (transpose).
+     */
+    static void productInHalves(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, int m, int n, int k, int split) {
+        int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
+        int lda = ld(a), ldb = ld(b), ldc = ld(c);
+        FloatPointer pa = floats(a), pb = floats(b), pc = floats(c);
+        if (split <= 0) {
+            openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc);
+            return;
+        }
+        // Each half gets pointers of its own: a JavaCPP pointer's position is not safe to share between threads.
+        FloatPointer pb2 = new FloatPointer(pb).position(pb.position() + (transB ? split : (long) split * ldb));
+        FloatPointer pc2 = new FloatPointer(pc).position(pc.position() + (long) split * ldc);
+        FloatPointer pa2 = new FloatPointer(pa).position(pa.position());
+        RowSplit.SHARED.pair(
+                () -> openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, split, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc),
+                () -> openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n - split, k, 1f, pa2, lda, pb2, ldb, 0f, pc2, ldc));
     }
 
     /** The leading dimension of a column-major matrix: the distance between its columns. */

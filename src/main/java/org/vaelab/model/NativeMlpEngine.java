@@ -78,6 +78,14 @@ import org.vaelab.loss.LossWeights;
  */
 public final class NativeMlpEngine implements VaeEngine {
 
+    /**
+     * How this process computes the engine's float matrix products, in a few words for start-up lines and provenance:
+     * their bits do not depend on the thread count, by one of two means ({@code Gemm}, docs/performance.md).
+     */
+    public static String productThreading() {
+        return Gemm.describe();
+    }
+
     /** Adam hyperparameters other than the learning rate (Kingma & Ba 2015 defaults). */
     private static final double BETA1 = 0.9, BETA2 = 0.999, ADAM_EPS = 1e-8;
     /**

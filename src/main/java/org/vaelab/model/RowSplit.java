@@ -60,6 +60,11 @@ final class RowSplit {
         }
     }
 
+    /** Whether this instance has a helper thread (this process may use a second processor). */
+    boolean threaded() {
+        return helper != null;
+    }
+
     /** The first row of part {@code part} of n rows; part {@link #PARTS} gives n. */
     static int from(int n, int part) {
         return (int) ((long) n * part / PARTS);
@@ -71,14 +76,32 @@ final class RowSplit {
             serial(n, body);
             return;
         }
+        share(new Job(n, PARTS, body));
+    }
+
+    /**
+     * Runs {@code first} and {@code second}, on the caller and the helper when the helper is free, else both on the
+     * caller (first, then second); returns when both are done, rethrowing a failure. For two pieces of work that are
+     * the same whichever thread runs them, such as the column halves of a product ({@link Gemm}).
+     */
+    void pair(Runnable first, Runnable second) {
+        if (helper == null || !busy.compareAndSet(false, true)) {
+            first.run();
+            second.run();
+            return;
+        }
+        share(new Job(2, 2, (part, from, to) -> (part == 0 ? first : second).run()));
+    }
+
+    /** Posts {@code j} to the helper, works on it, and waits for the helper's part; {@link #busy} is held on entry. */
+    private void share(Job j) {
         try {
-            Job j = new Job(n, body);
             job = j;
             posted.incrementAndGet();
             LockSupport.unpark(helper);
             j.work();
             // Every part is claimed by now; wait for the one the helper may still be running.
-            for (int spins = 0; j.done.get() < PARTS; spins++) {
+            for (int spins = 0; j.done.get() < j.parts; spins++) {
                 if (spins < 1 << 16) Thread.onSpinWait();
                 else Thread.yield();   // the helper was descheduled: let it run
             }
@@ -96,21 +119,22 @@ final class RowSplit {
 
     /** One run's parts, each claimed exactly once (by {@code next}) by the caller or the helper. */
     private static final class Job {
-        final int n;
+        final int n, parts;
         final Body body;
         final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Job(int n, Body body) {
+        Job(int n, int parts, Body body) {
             this.n = n;
+            this.parts = parts;
             this.body = body;
         }
 
         /** Claims and runs parts until none is left; a finished job has none, so a late helper does nothing. */
         void work() {
-            for (int p; (p = next.getAndIncrement()) < PARTS; ) {
+            for (int p; (p = next.getAndIncrement()) < parts; ) {
                 try {
-                    body.run(p, from(n, p), from(n, p + 1));
+                    body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
                 } catch (Throwable t) {
                     if (!failure.compareAndSet(null, t)) failure.get().addSuppressed(t);
                 } finally {

@@ -31,6 +31,11 @@ import java.util.Map;
  * (no bump) the IW-NLL metric also writes model/iw_nll_k1, _k10, … from the first K' of its K samples: no existing
  *     number moves, so finished runs are not re-evaluated; runs evaluated before lack these ids, which no report
  *     requires (they are not "reported" metrics).
+ * (no bump) under kernels other than OpenBLAS's SkylakeX (the Haswell ones of an AVX2 CPU) float products are two
+ *     column halves on one OpenBLAS thread each ({@code model.Gemm}), which gives the bits of one single-threaded
+ *     call: runs on one processor keep their numbers; runs on two under those kernels now get the one-processor
+ *     numbers instead of OpenBLAS's two-thread ones, which had depended on the thread count all along. Nothing under
+ *     SkylakeX (every committed run) moves.
  * </pre>
  */
 public final class NumericsVersion {

@@ -106,6 +106,40 @@ class GemmTest {
         }
     }
 
+    /** The column split by hand: the largest multiple of 12 not above n / 2, none for small or narrow products. */
+    @Test
+    void columnSplitIsAMultipleOfTwelveNearTheMiddle() {
+        assertEquals(60, Gemm.columnSplit(512, 128, 784));   // forward and ∂x over a batch of 128
+        assertEquals(252, Gemm.columnSplit(784, 512, 128));  // ∂W of the first layer
+        assertEquals(384, Gemm.columnSplit(512, 784, 128));
+        assertEquals(12, Gemm.columnSplit(4096, 24, 784));
+        assertEquals(0, Gemm.columnSplit(4096, 23, 784), "too narrow to split at a multiple of 12");
+        assertEquals(0, Gemm.columnSplit(32, 64, 127), "fewer than 2^18 multiply-adds");
+        assertEquals(24, Gemm.columnSplit(32, 64, 128), "exactly 2^18 multiply-adds");
+    }
+
+    /** The product as two column halves is still the product, for every transpose, views at offsets included. */
+    @Test
+    void productInHalvesMatchesTheTripleLoop() {
+        Random rng = new Random(7);
+        for (int split : new int[] {0, 1, 12, 25}) {
+            for (int tr = 0; tr < 4; tr++) {
+                boolean ta = (tr & 1) == 1, tb = (tr & 2) == 2;
+                int m = 6, n = 26, k = 37;
+                INDArray flat = EngineFixtures.uniform(rng, 1, 5 + k * n, DataType.FLOAT).reshape(-1);
+                INDArray a = EngineFixtures.uniform(rng, ta ? k : m, ta ? m : k, DataType.FLOAT).dup('f');
+                INDArray b = tb ? weightView(flat, 5, n, k) : weightView(flat, 5, k, n);
+                INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f').addi(99); // β = 0 must overwrite
+                double[][] want = reference(a, ta, b, tb);
+                Gemm.productInHalves(a, ta, b, tb, c, m, n, k, split);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        assertEquals(want[i][j], c.getDouble(i, j), 1e-5 * (1 + Math.abs(want[i][j])),
+                                "split " + split + " ta " + ta + " tb " + tb + " c[" + i + "][" + j + "]");
+            }
+        }
+    }
+
     @Test
     void rowRangeViewsOfARowMajorArrayAreReadAtTheirOffset() {
         Random rng = new Random(4);

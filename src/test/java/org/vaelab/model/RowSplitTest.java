@@ -57,6 +57,34 @@ class RowSplitTest {
         else assertEquals(1, threads.size());
     }
 
+    /** A pair runs both pieces once each, the helper taking one of them on two cores when it wakes in time. */
+    @Test
+    void aPairRunsBothPiecesOnceAndUsesTheHelperOnTwoCores() {
+        Set<String> second = ConcurrentHashMap.newKeySet();   // the threads that ran a piece
+        for (int attempt = 0; attempt < 50 && !second.contains("vaelab-rowsplit"); attempt++) {
+            java.util.concurrent.atomic.AtomicInteger[] runs = {new java.util.concurrent.atomic.AtomicInteger(),
+                    new java.util.concurrent.atomic.AtomicInteger()};
+            RowSplit.SHARED.pair(() -> {
+                runs[0].incrementAndGet();
+                second.add(Thread.currentThread().getName());
+                long until = System.nanoTime() + 2_000_000;   // 2 ms: far longer than a wake-up
+                while (System.nanoTime() < until) Thread.onSpinWait();
+            }, () -> {
+                runs[1].incrementAndGet();
+                second.add(Thread.currentThread().getName());
+                long until = System.nanoTime() + 2_000_000;
+                while (System.nanoTime() < until) Thread.onSpinWait();
+            });
+            assertEquals(1, runs[0].get());
+            assertEquals(1, runs[1].get());
+        }
+        if (Runtime.getRuntime().availableProcessors() > 1) assertTrue(second.contains("vaelab-rowsplit"), second.toString());
+        IllegalStateException boom = new IllegalStateException("second");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> RowSplit.SHARED.pair(() -> { }, () -> {
+            throw boom;
+        })));
+    }
+
     @Test
     void aFailureInAnyPartReachesTheCallerAndTheNextRunWorks() {
         for (int failing : new int[]{0, 1, RowSplit.PARTS - 1}) {
