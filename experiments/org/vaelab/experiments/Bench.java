@@ -166,6 +166,9 @@ public final class Bench implements Experiment {
         long rssOurs = SystemInfo.peakRssMiB();
 
         // 2. DL4J's built-in VAE layer on the same data, batch order fixed per epoch.
+        // vaelab's products may have set OpenBLAS to one thread (under kernels other than SkylakeX they thread
+        // themselves, model.Gemm); DL4J's layer gets OpenBLAS's threads on every processor of this process, as alone.
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(org.vaelab.cpu.CpuAllocation.current().cpus());
         Dl4jResult dl4j = trainDl4j(train, test, epochs);
         String dl4jLine = String.format(Locale.ROOT, "dl4j: %.2f s/epoch, %.0f images/s (DL4J VariationalAutoencoder layer, KL weight 1)",
                 dl4j.secondsPerEpoch, train.n() / dl4j.secondsPerEpoch);
@@ -179,13 +182,13 @@ public final class Bench implements Experiment {
             lines.add(l);
         }
         Path report = Path.of(o.reportsDir(), name(), "bench.md");
+        var machine = SystemInfo.hardware();
+        String machineNow = machine(machine.get("cpu"), machine.get("cores"), System.getenv("OPENBLAS_CORETYPE"));
         if (Files.isRegularFile(report)) {
-            String before = Files.readString(report);
-            String ratios = comparison(headline(String.join("\n", lines)), headline(before), commit(before));
+            String ratios = vsPrevious(Files.readString(report), headline(String.join("\n", lines)), machineNow);
             out.println(ratios);
             lines.add(ratios);
         }
-        var machine = SystemInfo.hardware();
         AtomicFiles.writeString(report, "# bench: " + summary() + "\n\n" + ReportIndex.findingComment(trainLine + "; " + iwLine + "; " + sweepLine + "; " + dl4jLine)
                 + "\n" + question() + "\n\n```\n" + String.join("\n", lines) + "\n```\n\n"
                 + "Machine: " + machine.get("cpu") + ", " + machine.get("cores") + " cores; "
@@ -284,6 +287,42 @@ public final class Bench implements Experiment {
         return found;
     }
 
+    /**
+     * What a bench's speed depends on besides the code, in one line: the CPU model, its cores and the OpenBLAS kernels
+     * ({@code AMD EPYC, 2 cores, OPENBLAS_CORETYPE=SkylakeX}). Why the kernels: this machine kind has been an AVX-512
+     * EPYC and an AVX2 one under the same model name, and their products differ 2.5-fold in speed.
+     */
+    static String machine(String cpu, String cores, String coreType) {
+        return cpu + ", " + cores + " cores, OPENBLAS_CORETYPE=" + coreType;
+    }
+
+    /**
+     * The {@link #machine} a bench.md was measured on, from its {@code Machine:} and {@code settings:} lines, or null
+     * when it does not name its kernels (bench.md files written before they were recorded).
+     */
+    static String machine(String benchMd) {
+        var cpu = Pattern.compile("(?m)^Machine: (.*), (\\d+) cores;").matcher(benchMd);
+        var kernels = Pattern.compile("(?m)^settings: .*OPENBLAS_CORETYPE=([^,\\s]+)").matcher(benchMd);
+        if (!cpu.find() || !kernels.find()) return null;
+        return machine(cpu.group(1), cpu.group(2), kernels.group(1));
+    }
+
+    /**
+     * The line comparing this bench's headline figures ({@code now}) with an earlier bench.md's: their ratios
+     * ({@link #comparison}) when it was measured on the same {@link #machine} (or does not say), else why not.
+     */
+    static String vsPrevious(String before, Map<String, Double> now, String machineNow) {
+        String machineBefore = machine(before);
+        if (machineBefore != null && !machineBefore.equals(machineNow))
+            return "vs the previous bench.md" + commitNote(commit(before)) + ": not compared, it was measured on another"
+                    + " machine (" + machineBefore + "; now " + machineNow + ")";
+        return comparison(now, headline(before), commit(before));
+    }
+
+    private static String commitNote(String commit) {
+        return commit == null ? "" : " (commit " + commit.substring(0, Math.min(12, commit.length())) + ")";
+    }
+
     /** The git commit a bench.md names, or null. */
     static String commit(String benchMd) {
         var m = Pattern.compile("git commit `([0-9a-f]+)`").matcher(benchMd);
@@ -300,7 +339,7 @@ public final class Bench implements Experiment {
             Double b = before.get(name);
             if (b != null && b > 0) parts.add(String.format(Locale.ROOT, "%s %.2f× (%s → %s)", name, v / b, plain(b), plain(v)));
         });
-        String which = "the previous bench.md" + (beforeCommit == null ? "" : " (commit " + beforeCommit.substring(0, Math.min(12, beforeCommit.length())) + ")");
+        String which = "the previous bench.md" + commitNote(beforeCommit);
         if (parts.isEmpty()) return "vs " + which + ": no headline figure in common";
         return "vs " + which + ", now/before: " + String.join(", ", parts)
                 + " (below 1 is faster or smaller, but for runs/hour above 1 is faster)";
@@ -320,7 +359,7 @@ public final class Bench implements Experiment {
 
     private static String settings() {
         var h = SystemInfo.hardware();
-        return String.format("%s of %s cores, max heap %s MiB, ND4J %s", SystemInfo.threadSettings(), h.get("cores"),
-                h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"));
+        return String.format("%s of %s cores, max heap %s MiB, ND4J %s; products: %s", SystemInfo.threadSettings(), h.get("cores"),
+                h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"), org.vaelab.model.NativeMlpEngine.productThreading());
     }
 }

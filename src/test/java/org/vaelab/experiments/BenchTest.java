@@ -66,4 +66,21 @@ class BenchTest {
                 + " runs/hour above 1 is faster)", Bench.comparison(now, Bench.headline(OLD), Bench.commit(OLD)));
         assertEquals("vs the previous bench.md: no headline figure in common", Bench.comparison(Map.of("x", 1.0), Map.of(), null));
     }
+
+    /** A bench.md from other kernels is not compared: the machine kind has had AVX-512 and AVX2 CPUs of one name. */
+    @Test
+    void theMachineIsTheCpuItsCoresAndTheKernels() {
+        String skylake = OLD.replace("settings: OMP_NUM_THREADS=1,", "settings: OMP_NUM_THREADS=1, OPENBLAS_CORETYPE=SkylakeX,");
+        assertEquals("AMD EPYC, 2 cores, OPENBLAS_CORETYPE=SkylakeX", Bench.machine(skylake));
+        assertNull(Bench.machine(OLD), "the kernels were not recorded");
+        assertEquals("AMD EPYC, 2 cores, OPENBLAS_CORETYPE=Haswell", Bench.machine("AMD EPYC", "2", "Haswell"));
+        Map<String, Double> now = Map.of("train s/epoch", 6.36);
+        assertEquals("vs the previous bench.md (commit 760892b51374): not compared, it was measured on another machine"
+                + " (AMD EPYC, 2 cores, OPENBLAS_CORETYPE=SkylakeX; now AMD EPYC, 2 cores, OPENBLAS_CORETYPE=Haswell)",
+                Bench.vsPrevious(skylake, now, "AMD EPYC, 2 cores, OPENBLAS_CORETYPE=Haswell"));
+        assertEquals(Bench.comparison(now, Bench.headline(skylake), Bench.commit(skylake)),
+                Bench.vsPrevious(skylake, now, "AMD EPYC, 2 cores, OPENBLAS_CORETYPE=SkylakeX"));
+        assertEquals(Bench.comparison(now, Bench.headline(OLD), Bench.commit(OLD)),
+                Bench.vsPrevious(OLD, now, "AMD EPYC, 2 cores, OPENBLAS_CORETYPE=Haswell"), "no kernels recorded: compared");
+    }
 }
