@@ -14,6 +14,7 @@ import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
 import org.vaelab.experiment.Launch;
 import org.vaelab.metrics.IwNll;
+import org.vaelab.process.ChildProcess;
 
 /**
  * The sweep line of {@link Bench}: runs/hour of standard {@value #SWEEP_EPOCHS}-epoch runs of the reference model
@@ -66,30 +67,14 @@ public final class BenchSweep {
      * @param args the training images to use (0 = all)
      */
     public static void main(String[] args) throws IOException {
-        exitWithParent();
+        // A probe must not outlive the bench that started it, even after kill -9 of the bench.
+        ChildProcess.exitWithParent("nothing of the bench is written until it finishes");
         ImageDataset train = DataSources.byName("fashion-mnist", Split.TRAIN);
         ImageDataset test = DataSources.byName("fashion-mnist", Split.TEST);
         int limit = Integer.parseInt(args[0]);
         if (limit > 0) train = DataSources.subset(train, limit);
         Bench.Timed t = Bench.trainAndEvaluate(train, test, 2);
         System.out.printf(Locale.ROOT, "probe: %.6f %.6f%n", t.secondsPerEpoch(), t.evalSeconds());
-    }
-
-    /** A probe must not outlive the bench that started it (even after {@code kill -9}): it watches its parent. */
-    private static void exitWithParent() {
-        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        Thread watch = new Thread(() -> {
-            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            Runtime.getRuntime().halt(1);
-        }, "vaelab-probe-parent");
-        watch.setDaemon(true);
-        watch.start();
     }
 
     /**
@@ -111,9 +96,7 @@ public final class BenchSweep {
             int share = cpus.share(k, n);
             pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(share));
             pb.environment().put(CpuAllocation.WORKER_CPUS, Integer.toString(share));
-            Process probe = pb.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(probe::destroy, "vaelab-stop-probe"));
-            started.add(probe);
+            started.add(ChildProcess.start(pb));
             shares.add(share);
         }
         List<WorkerTiming> timings = new ArrayList<>();

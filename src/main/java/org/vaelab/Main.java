@@ -16,6 +16,7 @@ import org.vaelab.experiment.ExperimentRegistry;
 import org.vaelab.experiment.ExperimentRunner;
 import org.vaelab.experiment.Launch;
 import org.vaelab.experiment.Overrides;
+import org.vaelab.process.ChildProcess;
 import org.vaelab.train.Trainer;
 
 /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.vaelab.cpu.CpuAllocation;
 import org.vaelab.experiment.Launch;
+import org.vaelab.process.ChildProcess;
 import org.vaelab.train.ConsoleProgress;
 
 /**

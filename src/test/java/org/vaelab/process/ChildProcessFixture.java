@@ -1,10 +1,10 @@
-package org.vaelab;
+package org.vaelab.process;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Test-only launcher and child for {@link ChildProcessTest}, through the code paths {@link Main} uses: {@code parent
+ * Test-only launcher and child for {@link ChildProcessTest}, through the code paths {@code org.vaelab.Main} uses: {@code parent
  * CODE} starts this class as {@code child CODE} with {@link ChildProcess#run} and exits with its exit code; the child
  * watches its parent with {@link ChildProcess#exitWithParent}, prints {@code child PID}, then exits with CODE, or for
  * a negative CODE keeps "training" for a minute.

@@ -1,4 +1,4 @@
-package org.vaelab;
+package org.vaelab.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

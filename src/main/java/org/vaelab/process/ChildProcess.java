@@ -1,4 +1,4 @@
-package org.vaelab;
+package org.vaelab.process;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -8,21 +8,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM that lives no longer than the process that started it.
  *
- * <p>The launcher ({@link Main}) runs inside Maven's JVM and starts the JVM that trains. Killing {@code mvn} with a
+ * <p>The launcher ({@code org.vaelab.Main}) runs inside Maven's JVM and starts the JVM that trains. Killing {@code mvn} with a
  * signal the JVM can handle runs the launcher's shutdown hook, which stops the child; {@code kill -9} runs nothing,
  * and the child, re-parented to PID 1, would go on training for hours, holding both cores and writing into the run
  * store behind the user's back. So the child is told its parent's pid ({@value #PARENT_PID}) and watches it.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     /** Environment variable holding the pid of the process a child must not outlive. */
-    static final String PARENT_PID = "VAELAB_PARENT_PID";
+    public static final String PARENT_PID = "VAELAB_PARENT_PID";
 
     /** How often a child looks at its parent: a few checks of /proc per second cost nothing next to training. */
     static final Duration POLL = Duration.ofMillis(200);
 
     /** Exit code of a child that stops because its parent has gone (nobody is left to read it). */
-    static final int ORPHANED = 1;
+    public static final int ORPHANED = 1;
 
     /** How long the launcher's shutdown hook waits for the child to stop cleanly after passing the signal on. */
     private static final long STOP_SECONDS = 5;
@@ -35,7 +35,7 @@ final class ChildProcess {
      * dies, waits for it and returns its exit code, which the caller makes its own. A signal that ends this JVM
      * (Ctrl-C, {@code kill}) is passed on to the child through a shutdown hook.
      */
-    static int run(ProcessBuilder pb) throws IOException, InterruptedException {
+    public static int run(ProcessBuilder pb) throws IOException, InterruptedException {
         return start(pb).waitFor();
     }
 
@@ -43,7 +43,7 @@ final class ChildProcess {
      * Starts {@code pb} as a child that exits when this process dies, and returns it: as {@link #run}, for a caller
      * that starts several (the workers of {@code -Dworkers}) and reads their output itself.
      */
-    static Process start(ProcessBuilder pb) throws IOException {
+    public static Process start(ProcessBuilder pb) throws IOException {
         pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         Process child = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,7 +68,14 @@ final class ChildProcess {
      * {@link ProcessHandle#onExit()} is not used: for a process that is not our child it polls at intervals growing to
      * 5 s, too slow for "stops within a couple of seconds".
      */
-    static void exitWithParent() {
+    public static void exitWithParent() {
+        exitWithParent("runs that finished are in the run store, the others will train next time");
+    }
+
+    /**
+     * As {@link #exitWithParent()}, with {@code whatIsLeft} (what the user finds after the stop) in the line it prints.
+     */
+    public static void exitWithParent(String whatIsLeft) {
         String value = System.getenv(PARENT_PID);
         if (value == null) return;
         long pid;
@@ -89,8 +96,8 @@ final class ChildProcess {
                     return;
                 }
             }
-            System.err.println("vaelab: the launching process (pid " + pid + ") has exited, so this run stops too;"
-                    + " runs that finished are in the run store, the others will train next time");
+            System.err.println("vaelab: the launching process (pid " + pid + ") has exited, so this process stops too; "
+                    + whatIsLeft);
             System.err.flush();
             // halt, not exit: shutdown hooks and finalisation could block, and nothing must keep training.
             Runtime.getRuntime().halt(ORPHANED);
