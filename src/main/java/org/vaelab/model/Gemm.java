@@ -40,7 +40,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the bits cannot depend on the thread count. Under {@code Haswell} they are moreover those of one single-threaded
  * call over the whole product, which is what a 1-CPU Slurm task or one of two workers computed before: OpenBLAS
  * packs op(b) in panels of 12 columns (3 × its unroll of 4), and a split at a multiple of 12 leaves every panel as
- * it was (1,500 random shapes × 4 transposes checked: all equal; a split at a multiple of 4 or 8 changed 185–196 of
+ * it was (1,500 random shapes and transposes checked: all equal; a split at a multiple of 4 or 8 changed 185–196 of
  * 300). Only runs on two threads under such kernels get other numbers than before, namely their 1-thread ones.
  */
 final class Gemm {
