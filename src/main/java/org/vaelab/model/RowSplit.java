@@ -8,7 +8,8 @@ import org.vaelab.cpu.CpuAllocation;
 
 /**
  * Runs a loop over rows as {@value #PARTS} fixed parts, shared between the calling thread and one helper thread, so
- * that the element-wise passes and Adam use the second core that OpenBLAS uses for the matrix products.
+ * that the element-wise passes and Adam use the second core that OpenBLAS uses for the matrix products; and, under
+ * kernels where vaelab threads the products itself, a product's two column halves ({@link #pair}, {@link Gemm}).
  *
  * <p>Why not an {@code ExecutorService}: a step of the reference model has about a dozen such passes of 20–700 µs
  * each, and a park/unpark hand-off costs tens of microseconds on a VM. Here the helper spins briefly for the next
