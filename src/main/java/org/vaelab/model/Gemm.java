@@ -195,13 +195,13 @@ final class Gemm {
             openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc);
             return;
         }
-        // Each half gets pointers of its own: a JavaCPP pointer's position is not safe to share between threads.
+        // The second half's op(b) and c start at column split: pointers of their own, as a JavaCPP pointer carries its
+        // position. Both halves read pa, whose position nothing changes.
         FloatPointer pb2 = new FloatPointer(pb).position(pb.position() + (transB ? split : (long) split * ldb));
         FloatPointer pc2 = new FloatPointer(pc).position(pc.position() + (long) split * ldc);
-        FloatPointer pa2 = new FloatPointer(pa).position(pa.position());
         RowSplit.SHARED.pair(
                 () -> openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, split, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc),
-                () -> openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n - split, k, 1f, pa2, lda, pb2, ldb, 0f, pc2, ldc));
+                () -> openblas_nolapack.cblas_sgemm(COL_MAJOR, ta, tb, m, n - split, k, 1f, pa, lda, pb2, ldb, 0f, pc2, ldc));
     }
 
     /** The leading dimension of a column-major matrix: the distance between its columns. */

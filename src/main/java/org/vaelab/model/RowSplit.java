@@ -68,7 +68,12 @@ final class RowSplit {
 
     /** The first row of part {@code part} of n rows; part {@link #PARTS} gives n. */
     static int from(int n, int part) {
-        return (int) ((long) n * part / PARTS);
+        return from(n, part, PARTS);
+    }
+
+    /** The first row of part {@code part} of n rows cut into {@code parts}; part {@code parts} gives n. */
+    private static int from(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
     }
 
     /** Runs {@code body} over every part of {@code [0, n)}; returns when all are done, rethrowing a part's failure. */
@@ -135,7 +140,7 @@ final class RowSplit {
         void work() {
             for (int p; (p = next.getAndIncrement()) < parts; ) {
                 try {
-                    body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
+                    body.run(p, from(n, p, parts), from(n, p + 1, parts));
                 } catch (Throwable t) {
                     if (!failure.compareAndSet(null, t)) failure.get().addSuppressed(t);
                 } finally {
