@@ -23,11 +23,11 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.vaelab.cpu.CpuAllocation;
 import org.vaelab.data.Binarization;
 import org.vaelab.data.DataSources;
 import org.vaelab.data.ImageDataset;
 import org.vaelab.data.Split;
-import org.vaelab.cpu.CpuAllocation;
 import org.vaelab.experiment.Arm;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.Launch;
@@ -35,6 +35,7 @@ import org.vaelab.experiment.Overrides;
 import org.vaelab.metrics.IwNll;
 import org.vaelab.metrics.MetricId;
 import org.vaelab.metrics.TestSetEvaluator;
+import org.vaelab.model.NativeMlpEngine;
 import org.vaelab.model.VaeArchitecture;
 import org.vaelab.provenance.SystemInfo;
 import org.vaelab.report.AtomicFiles;
@@ -168,7 +169,7 @@ public final class Bench implements Experiment {
         // 2. DL4J's built-in VAE layer on the same data, batch order fixed per epoch.
         // vaelab's products may have set OpenBLAS to one thread (under kernels other than SkylakeX they thread
         // themselves, model.Gemm); DL4J's layer gets OpenBLAS's threads on every processor of this process, as alone.
-        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(org.vaelab.cpu.CpuAllocation.current().cpus());
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(cpus.cpus());
         Dl4jResult dl4j = trainDl4j(train, test, epochs);
         String dl4jLine = String.format(Locale.ROOT, "dl4j: %.2f s/epoch, %.0f images/s (DL4J VariationalAutoencoder layer, KL weight 1)",
                 dl4j.secondsPerEpoch, train.n() / dl4j.secondsPerEpoch);
@@ -183,7 +184,7 @@ public final class Bench implements Experiment {
         }
         Path report = Path.of(o.reportsDir(), name(), "bench.md");
         var machine = SystemInfo.hardware();
-        String machineNow = machine(machine.get("cpu"), machine.get("cores"), System.getenv("OPENBLAS_CORETYPE"));
+        String machineNow = machine(machine.get("cpu"), machine.get("cores"), machine.get("OPENBLAS_CORETYPE"));
         if (Files.isRegularFile(report)) {
             String ratios = vsPrevious(Files.readString(report), headline(String.join("\n", lines)), machineNow);
             out.println(ratios);
@@ -360,6 +361,6 @@ public final class Bench implements Experiment {
     private static String settings() {
         var h = SystemInfo.hardware();
         return String.format("%s of %s cores, max heap %s MiB, ND4J %s; products: %s", SystemInfo.threadSettings(), h.get("cores"),
-                h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"), org.vaelab.model.NativeMlpEngine.productThreading());
+                h.get("maxHeapMiB"), SystemInfo.versions().get("nd4j"), NativeMlpEngine.productThreading());
     }
 }
