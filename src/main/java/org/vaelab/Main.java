@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.vaelab.cpu.CpuAllocation;
+import org.vaelab.cpu.CpuKernels;
 import org.vaelab.experiment.Experiment;
 import org.vaelab.experiment.ExperimentRegistry;
 import org.vaelab.experiment.ExperimentRunner;
@@ -151,7 +152,7 @@ public final class Main {
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add(Main.class.getName());
-        CoreType coreType = CoreType.choose(System.getenv("OPENBLAS_CORETYPE"), openBlasCoreType(), launch.openblasCoreType());
+        CoreType coreType = CoreType.choose(System.getenv("OPENBLAS_CORETYPE"), CpuKernels.openBlasCoreType(), launch.openblasCoreType());
         // The choice is in every run's provenance and the sweep's "threads:" line; the why only when asked.
         if (coreType.note() != null && launch.verbose()) System.err.println("vaelab: " + coreType.note());
         CpuAllocation cpus = CpuAllocation.current();
@@ -198,7 +199,7 @@ public final class Main {
          * unless it is a known kernel family older than the CPU's; else the CPU's.
          *
          * @param inherited {@code OPENBLAS_CORETYPE} from this process's environment, or null
-         * @param detected the core type the CPU's flags support ({@link #openBlasCoreType()}), or null if unknown
+         * @param detected the core type the CPU's flags support ({@link CpuKernels#openBlasCoreType()}), or null if unknown
          * @param requested {@code -Dvaelab.openblasCoreType}, or null
          */
         static CoreType choose(String inherited, String detected, String requested) {
@@ -228,22 +229,6 @@ public final class Main {
                 default -> -1;
             };
         }
-    }
-
-    /** The OpenBLAS kernel family this CPU supports, from /proc/cpuinfo's flags; null if unknown. */
-    static String openBlasCoreType() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (!line.startsWith("flags")) continue;
-                List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                if (flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl")) return "SkylakeX";
-                if (flags.contains("avx2") && flags.contains("fma")) return "Haswell";
-                return null;
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or unreadable: leave OpenBLAS to its own detection.
-        }
-        return null;
     }
 
     /**

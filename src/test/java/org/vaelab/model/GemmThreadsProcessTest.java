@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.vaelab.cpu.CpuKernels;
 
 /**
  * {@link Gemm}'s products give the same bits on one processor as on two, under both ways it has of making sure.
@@ -22,18 +22,6 @@ import org.junit.jupiter.api.Test;
  * count and kernels when it loads.
  */
 class GemmThreadsProcessTest {
-
-    private static boolean avx512() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst()
-                .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
-                .map(f -> f.contains("avx512f") && f.contains("avx512bw") && f.contains("avx512vl")).orElse(false);
-    }
-
-    private static boolean avx2() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst()
-                .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
-                .map(f -> f.contains("avx2") && f.contains("fma")).orElse(false);
-    }
 
     /** The probe's lines in a child JVM with these kernels and this many processors (OpenBLAS threads and vaelab's). */
     private static List<String> probe(String coreType, int threads) throws IOException, InterruptedException {
@@ -60,7 +48,7 @@ class GemmThreadsProcessTest {
 
     @Test
     void cutProductsGiveTheSameBitsOnOneAndTwoThreadsAndKeepTheTwoThreadOnes() throws Exception {
-        assumeTrue(avx512(), "the SkylakeX kernels need an AVX-512 CPU");
+        assumeTrue("SkylakeX".equals(CpuKernels.openBlasCoreType()), "the SkylakeX kernels need an AVX-512 CPU");
         List<String> one = probe("SkylakeX", 1), two = probe("SkylakeX", 2);
         int plainDiffer = 0;
         for (int i = 0; i < one.size(); i++) {
@@ -79,7 +67,7 @@ class GemmThreadsProcessTest {
 
     @Test
     void columnHalvesGiveTheOneThreadBitsOnOneAndTwoProcessors() throws Exception {
-        assumeTrue(avx2(), "the Haswell kernels need an AVX2 CPU");
+        assumeTrue(CpuKernels.openBlasCoreType() != null, "the Haswell kernels need an AVX2 CPU");
         List<String> one = probe("Haswell", 1), two = probe("Haswell", 2);
         int plainDiffer = 0;
         for (int i = 0; i < one.size(); i++) {
