@@ -33,9 +33,14 @@ class GemmTest {
     private static void assertProduct(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c, double tol) {
         double[][] want = reference(a, ta, b, tb);
         Gemm.product(a, ta, b, tb, c);
+        assertClose(want, c, tol, "");
+    }
+
+    /** Every c[i][j] within tol relative to (1 + |want|) of want[i][j]; {@code what} starts each message. */
+    private static void assertClose(double[][] want, INDArray c, double tol, String what) {
         for (int i = 0; i < want.length; i++)
             for (int j = 0; j < want[0].length; j++)
-                assertEquals(want[i][j], c.getDouble(i, j), tol * (1 + Math.abs(want[i][j])), "c[" + i + "][" + j + "]");
+                assertEquals(want[i][j], c.getDouble(i, j), tol * (1 + Math.abs(want[i][j])), what + "c[" + i + "][" + j + "]");
     }
 
     /** An 'f' matrix that is a view at an offset inside a larger flat vector, like the engine's weights. */
@@ -98,10 +103,7 @@ class GemmTest {
                 INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f').addi(99); // β = 0 must overwrite
                 double[][] want = reference(a, ta, b, tb);
                 Gemm.productInBlocks(a, ta, b, tb, c, m, n, k, q);
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < n; j++)
-                        assertEquals(want[i][j], c.getDouble(i, j), 1e-5 * (1 + Math.abs(want[i][j])),
-                                "q " + q + " ta " + ta + " tb " + tb + " c[" + i + "][" + j + "]");
+                assertClose(want, c, 1e-5, "q " + q + " ta " + ta + " tb " + tb + " ");
             }
         }
     }
@@ -132,10 +134,7 @@ class GemmTest {
                 INDArray c = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f').addi(99); // β = 0 must overwrite
                 double[][] want = reference(a, ta, b, tb);
                 Gemm.productInHalves(a, ta, b, tb, c, m, n, k, split);
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < n; j++)
-                        assertEquals(want[i][j], c.getDouble(i, j), 1e-5 * (1 + Math.abs(want[i][j])),
-                                "split " + split + " ta " + ta + " tb " + tb + " c[" + i + "][" + j + "]");
+                assertClose(want, c, 1e-5, "split " + split + " ta " + ta + " tb " + tb + " ");
             }
         }
     }
